@@ -1,0 +1,123 @@
+import {
+	NodeConnectionTypes,
+	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IDataObject,
+	type INodeCredentialTestResult,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import type { ProviderDefinition } from './definition';
+import { optionsCollection } from './options';
+import { handleWebhook } from './pipeline';
+
+export function credentialTestName(definition: ProviderDefinition): string {
+	return `${definition.credential.name}Test`;
+}
+
+export function buildDescription(definition: ProviderDefinition): INodeTypeDescription {
+	const name = definition.displayName;
+	const properties: INodeProperties[] = [
+		{
+			displayName: definition.setupHint,
+			name: 'setupNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Events',
+			name: 'events',
+			type: 'multiOptions',
+			options: definition.events,
+			default: [],
+			description: `Which ${name} events start the workflow. None selected: every event. Others are answered 200 and start nothing.`,
+		},
+		...(definition.filters ?? []).map((filter) => filter.parameter),
+		optionsCollection(name),
+	];
+	return {
+		displayName: `${name} Trigger`,
+		name: definition.nodeName,
+		icon: `file:${definition.icon}`,
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
+		description: definition.description,
+		defaults: { name: `${name} Trigger` },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Event', 'Unrecognized'],
+		credentials: [{ name: definition.credential.name, required: true, testedBy: credentialTestName(definition) }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties,
+	};
+}
+
+/**
+ * An inbound-webhook credential has no API to call: the test checks what can be checked here,
+ * that the secret is set (an empty one rejects every request) and, for custom headers, the name.
+ */
+export function testCredential(definition: ProviderDefinition, data: ICredentialDataDecryptedObject | undefined): INodeCredentialTestResult {
+	const secret = data?.[definition.credential.secret];
+	if (typeof secret !== 'string' || secret.trim() === '') {
+		return { status: 'Error', message: `The secret is empty: every ${definition.displayName} request would be rejected` };
+	}
+	const headerField = definition.credential.headerName;
+	if (headerField) {
+		const header = data?.[headerField];
+		if (typeof header !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header.trim())) {
+			return { status: 'Error', message: 'The header name is empty or not a valid HTTP header name' };
+		}
+	}
+	return { status: 'OK', message: `Ready: paste the trigger's URL into ${definition.displayName} with this secret` };
+}
+
+/** Turns a provider definition into an n8n trigger node class. */
+export function createTriggerNode(definition: ProviderDefinition): new () => INodeType {
+	const description = buildDescription(definition);
+	return class implements INodeType {
+		description = description;
+
+		methods = {
+			credentialTest: {
+				async [credentialTestName(definition)](
+					this: ICredentialTestFunctions,
+					credential: ICredentialsDecrypted,
+				): Promise<INodeCredentialTestResult> {
+					return testCredential(definition, credential.data);
+				},
+			},
+		};
+
+		// The provider's portal holds the URL: nothing to register or remove through an API.
+		webhookMethods = {
+			default: {
+				async checkExists(): Promise<boolean> {
+					return true;
+				},
+				async create(): Promise<boolean> {
+					return true;
+				},
+				async delete(): Promise<boolean> {
+					return true;
+				},
+			},
+		};
+
+		async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+			return await handleWebhook.call(this, definition as ProviderDefinition<IDataObject>);
+		}
+	};
+}

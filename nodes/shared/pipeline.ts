@@ -1,0 +1,257 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { dedupeStoreFor } from './core/dedupe';
+import { redactHeaders, type HeaderBag } from './core/headers';
+import { sha256Hex } from './core/hash';
+import { isAllowed, parseAllowList } from './core/ipAllowList';
+import { parseJsonSafely, type JsonParseResult } from './core/json';
+import { verifyRequest, type Secrets } from './core/verify';
+import type { ProviderDefinition } from './definition';
+import { DEFAULT_DEDUPE_WINDOW_HOURS, type TriggerOptions } from './options';
+
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+type ExpressLikeResponse = ReturnType<IWebhookFunctions['getResponseObject']>;
+type ExpressLikeRequest = ReturnType<IWebhookFunctions['getRequestObject']>;
+
+function reply(res: ExpressLikeResponse, status: number, body: IDataObject): IWebhookResponseData {
+	res.status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+async function readRawBody(req: ExpressLikeRequest): Promise<Buffer> {
+	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
+	if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
+	// never reached on n8n 2.x for JSON bodies; a last resort that keeps the delivery
+	return req.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(req.body));
+}
+
+function credentialSecrets(credentials: IDataObject, definition: ProviderDefinition): Secrets {
+	const text = (field: string | undefined) => {
+		const value = field === undefined ? undefined : credentials[field];
+		return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+	};
+	return {
+		current: text(definition.credential.secret),
+		previous: text(definition.credential.previousSecret),
+		headerName: text(definition.credential.headerName),
+	};
+}
+
+/** Every header that carries a secret, so that "include headers" never copies one into an item. */
+function secretHeaderNames(definition: ProviderDefinition, secrets: Secrets): string[] {
+	const verification = definition.verification;
+	if (verification.type === 'hmac') return [];
+	return [verification.header ?? secrets.headerName ?? ''].filter((name) => name !== '');
+}
+
+/**
+ * The request pipeline of SPEC.md: authenticate, parse and validate, filter, deduplicate, emit.
+ * Nothing a client sends makes it throw: an unexpected failure after authentication still hands
+ * the delivery to the Unrecognized output.
+ */
+export async function handleWebhook(
+	this: IWebhookFunctions,
+	definition: ProviderDefinition,
+): Promise<IWebhookResponseData> {
+	const req = this.getRequestObject();
+	const res = this.getResponseObject();
+	const receivedAt = new Date();
+	const options = (this.getNodeParameter('options', {}) ?? {}) as TriggerOptions;
+	const acknowledge = (status: string, extra: IDataObject = {}): IDataObject =>
+		definition.acknowledgement ? { ...(definition.acknowledgement as IDataObject) } : { status, ...extra };
+
+	// 0. where the request comes from
+	if (options.allowedIps && options.allowedIps.trim() !== '') {
+		const allowList = parseAllowList(options.allowedIps);
+		if (!allowList.ok) {
+			this.logger.warn(`${definition.displayName} Trigger: the Allowed IP Addresses option has entries it cannot read (${allowList.invalid.join(', ')}); refusing every request until it is fixed`);
+			return reply(res, 403, { error: 'forbidden', reason: 'allowed addresses option is invalid' });
+		}
+		const address = req.ip ?? req.socket?.remoteAddress;
+		if (!isAllowed(address, allowList.ranges)) {
+			return reply(res, 403, { error: 'forbidden', reason: 'source address not allowed' });
+		}
+	}
+
+	// 1. authenticate, over the exact bytes received
+	const rawBody = await readRawBody(req);
+	const headers = req.headers as HeaderBag;
+	let secrets: Secrets;
+	try {
+		secrets = credentialSecrets((await this.getCredentials(definition.credential.name)) as IDataObject, definition);
+	} catch {
+		return reply(res, 401, { error: 'unauthorized', reason: 'no credential is set on the trigger' });
+	}
+	const verdict = verifyRequest(
+		definition.verification,
+		{
+			rawBody,
+			headers,
+			reserializedBody: () => {
+				try {
+					return Buffer.from(JSON.stringify(JSON.parse(rawBody.toString('utf8'))));
+				} catch {
+					return undefined;
+				}
+			},
+		},
+		secrets,
+	);
+	if (!verdict.ok) {
+		this.logger.debug(`${definition.displayName} Trigger rejected a request: ${verdict.reason}`);
+		return reply(res, 401, { error: 'unauthorized', reason: verdict.reason });
+	}
+
+	const text = rawBody.toString('utf8');
+	let deliveryKey: string | undefined;
+	try {
+		// 2. parse and validate
+		const parsed = parseJsonSafely(text);
+		if (definition.isPing?.(parsed)) return reply(res, 200, acknowledge('ok', { ping: true }));
+		const validated = parsed.ok ? definition.schema.safeParse(parsed.value) : undefined;
+		if (!validated || !validated.success) {
+			const issues = validated
+				? validated.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
+				: [{ path: '', message: (parsed as { reason: string }).reason }];
+			return unrecognized.call(this, definition, options, { text, rawBody, parsed, issues, receivedAt, headers, secrets, acknowledge });
+		}
+		const body = validated.data;
+		const described = definition.describe(body);
+
+		// 3. filter
+		const events = this.getNodeParameter('events', []) as string[];
+		if (Array.isArray(events) && events.length > 0 && !events.includes(described.event)) {
+			return reply(res, 200, acknowledge('ignored', { reason: 'event not selected' }));
+		}
+		for (const filter of definition.filters ?? []) {
+			const value = this.getNodeParameter(filter.parameter.name, filter.parameter.default);
+			if (!filter.accepts(value, body)) return reply(res, 200, acknowledge('ignored', { reason: `${filter.parameter.displayName.toLowerCase()} not selected` }));
+		}
+		if (options.maxEventAgeMinutes && options.maxEventAgeMinutes > 0 && described.occurredAt) {
+			const age = receivedAt.getTime() - Date.parse(described.occurredAt);
+			if (age > options.maxEventAgeMinutes * MINUTE_MS) return reply(res, 401, { error: 'unauthorized', reason: 'event is older than the maximum event age' });
+		}
+
+		// 4. deduplicate
+		deliveryKey = described.eventId ?? `sha256:${sha256Hex(rawBody)}`;
+		if (isDuplicate.call(this, options, deliveryKey, res)) {
+			return reply(res, 200, acknowledge('duplicate'));
+		}
+
+		// 5. emit
+		const item: IDataObject = {
+			provider: definition.provider,
+			event: described.event,
+			eventId: described.eventId,
+			occurredAt: described.occurredAt,
+			receivedAt: receivedAt.toISOString(),
+			deliveryKey,
+			data: described.data as IDataObject,
+		};
+		addOptionalFields(item, options, text, headers, definition, secrets);
+		res.status(200).json(acknowledge('received'));
+		return { noWebhookResponse: true, workflowData: [[{ json: item }], []] };
+	} catch (error) {
+		// a defect of ours, not of the request: keep the delivery, on the Unrecognized output
+		this.logger.error(`${definition.displayName} Trigger could not process an authenticated delivery: ${(error as Error).message}`);
+		const item: IDataObject = {
+			provider: definition.provider,
+			reason: 'processing failed',
+			issues: [{ path: '', message: (error as Error).message }],
+			receivedAt: receivedAt.toISOString(),
+			deliveryKey: deliveryKey ?? `sha256:${sha256Hex(rawBody)}`,
+			body: null,
+			raw: text,
+		};
+		if (!res.headersSent) res.status(200).json(acknowledge('unrecognized'));
+		return { noWebhookResponse: true, workflowData: [[], [{ json: item }]] };
+	}
+}
+
+interface UnrecognizedContext {
+	text: string;
+	rawBody: Buffer;
+	parsed: JsonParseResult;
+	issues: Array<{ path: string; message: string }>;
+	receivedAt: Date;
+	headers: HeaderBag;
+	secrets: Secrets;
+	acknowledge: (status: string, extra?: IDataObject) => IDataObject;
+}
+
+function unrecognized(
+	this: IWebhookFunctions,
+	definition: ProviderDefinition,
+	options: TriggerOptions,
+	context: UnrecognizedContext,
+): IWebhookResponseData {
+	const res = this.getResponseObject();
+	if (options.onUnrecognized === 'reject') {
+		return reply(res, 400, { error: 'unrecognized payload', issues: context.issues });
+	}
+	const deliveryKey = `sha256:${sha256Hex(context.rawBody)}`;
+	if (isDuplicate.call(this, options, deliveryKey, res)) return reply(res, 200, context.acknowledge('duplicate'));
+	const item: IDataObject = {
+		provider: definition.provider,
+		reason: context.parsed.ok ? 'body is not a known event' : context.parsed.reason,
+		issues: context.issues,
+		receivedAt: context.receivedAt.toISOString(),
+		deliveryKey,
+		body: context.parsed.ok ? (context.parsed.value as IDataObject) : null,
+		// the raw body is what lets a person recover anything: always on this output
+		raw: context.text,
+	};
+	if (options.includeHeaders) item.headers = redactHeaders(context.headers, secretHeaderNames(definition, context.secrets));
+	res.status(200).json(context.acknowledge('unrecognized'));
+	return { noWebhookResponse: true, workflowData: [[], [{ json: item }]] };
+}
+
+function addOptionalFields(
+	item: IDataObject,
+	options: TriggerOptions,
+	text: string,
+	headers: HeaderBag,
+	definition: ProviderDefinition,
+	secrets: Secrets,
+): void {
+	if (options.includeRawBody) item.raw = text;
+	if (options.includeHeaders) item.headers = redactHeaders(headers, secretHeaderNames(definition, secrets));
+}
+
+/**
+ * Says whether the key was seen inside the window, and records it. The in-process store decides
+ * (concurrent deliveries); the workflow's static data carries the record across n8n restarts.
+ */
+function isDuplicate(
+	this: IWebhookFunctions,
+	options: TriggerOptions,
+	key: string,
+	res: ExpressLikeResponse,
+): boolean {
+	if (options.deduplicate === false) return false;
+	const windowMs = (options.dedupeWindowHours && options.dedupeWindowHours > 0 ? options.dedupeWindowHours : DEFAULT_DEDUPE_WINDOW_HOURS) * HOUR_MS;
+	const mode = this.getMode();
+	const node = this.getNode();
+	const scope = `${this.getWorkflow().id ?? ''}:${node.id ?? node.name}:${mode === 'manual' ? 'test' : 'live'}`;
+	const entry = dedupeStoreFor(scope, options.dedupeMaxEntries);
+	const now = Date.now();
+	const persistent = mode !== 'manual';
+	const staticData = persistent ? this.getWorkflowStaticData('node') : undefined;
+	if (staticData && !entry.hydrated) {
+		entry.store.merge(staticData.dedupe, now, windowMs);
+		entry.hydrated = true;
+	}
+	if (entry.store.checkAndRecord(key, now, windowMs)) return true;
+	if (staticData) {
+		staticData.dedupe = entry.store.toPersisted() as unknown as IDataObject;
+		// n8n does not save a change made here on a request that starts an execution (the run
+		// resets the "changed" flag): write it again once the answer is out, so the execution's
+		// own save at its end carries it (see test/e2e/STATIC-DATA-FINDINGS.md)
+		res.once('finish', () => {
+			staticData.dedupe = entry.store.toPersisted() as unknown as IDataObject;
+		});
+	}
+	return false;
+}
