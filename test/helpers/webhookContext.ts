@@ -1,0 +1,97 @@
+import { EventEmitter } from 'events';
+
+import type { IDataObject, INodeType, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+export interface FakeRequestInit {
+	body: string | Buffer;
+	headers?: Record<string, string>;
+	ip?: string;
+}
+
+export interface FakeNodeInit {
+	credentials?: IDataObject | null;
+	parameters?: IDataObject;
+	/** Shared between calls to simulate one workflow; reload it from a JSON copy to simulate a restart. */
+	staticData?: IDataObject;
+	mode?: 'webhook' | 'manual';
+	workflowId?: string;
+	nodeId?: string;
+}
+
+export interface WebhookCall {
+	result: IWebhookResponseData;
+	status: number | undefined;
+	body: unknown;
+	/** Items on the first (Event) output. */
+	events: IDataObject[];
+	/** Items on the second (Unrecognized) output. */
+	unrecognized: IDataObject[];
+	logs: string[];
+	/** Fires the response's 'finish' event, as express does once the answer is out. */
+	finish(): void;
+}
+
+/** Drives a trigger's real `webhook()` with a request built like n8n 2.x builds it. */
+export async function callWebhook(node: INodeType, request: FakeRequestInit, init: FakeNodeInit = {}): Promise<WebhookCall> {
+	const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, 'utf8');
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+	let parsedBody: unknown;
+	try {
+		parsedBody = rawBody.length ? JSON.parse(rawBody.toString('utf8')) : undefined;
+	} catch {
+		parsedBody = undefined;
+	}
+	const req = { headers, rawBody, body: parsedBody, ip: request.ip ?? '127.0.0.1', socket: { remoteAddress: request.ip ?? '127.0.0.1' } };
+
+	const response = new EventEmitter() as EventEmitter & { statusCode?: number; sent?: unknown; headersSent: boolean; status: (code: number) => unknown; json: (body: unknown) => unknown };
+	response.headersSent = false;
+	response.status = (code: number) => {
+		response.statusCode = code;
+		return response;
+	};
+	response.json = (body: unknown) => {
+		if (response.headersSent) throw new Error('response sent twice');
+		response.sent = JSON.parse(JSON.stringify(body));
+		response.headersSent = true;
+		return response;
+	};
+
+	const logs: string[] = [];
+	const log = (level: string) => (message: string) => logs.push(`${level}: ${message}`);
+	const parameters = init.parameters ?? {};
+	const staticData = init.staticData ?? {};
+	const nodeName = 'Trigger';
+	const context = {
+		getRequestObject: () => req,
+		getResponseObject: () => response,
+		getHeaderData: () => headers,
+		getBodyData: () => parsedBody,
+		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+		getCredentials: async () => {
+			if (init.credentials === null) throw new Error('Node does not have any credentials set');
+			return init.credentials ?? {};
+		},
+		getWorkflowStaticData: (type: string) => {
+			const key = type === 'node' ? `node:${nodeName}` : 'global';
+			if (!staticData[key]) staticData[key] = {};
+			return staticData[key];
+		},
+		getMode: () => init.mode ?? 'webhook',
+		getNode: () => ({ id: init.nodeId ?? 'node-1', name: nodeName, type: node.description.name, typeVersion: 1, parameters }),
+		getWorkflow: () => ({ id: init.workflowId ?? 'wf-1', name: 'Test', active: true }),
+		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+	} as unknown as IWebhookFunctions;
+
+	const result = await node.webhook!.call(context);
+	const data = (result.workflowData ?? []) as Array<Array<{ json: IDataObject }>>;
+	return {
+		result,
+		status: response.statusCode,
+		body: response.sent,
+		events: (data[0] ?? []).map((item) => item.json),
+		unrecognized: (data[1] ?? []).map((item) => item.json),
+		logs,
+		finish: () => response.emit('finish'),
+	};
+}
