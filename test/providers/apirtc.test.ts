@@ -1,0 +1,81 @@
+import { ApiRtcTrigger } from '../../nodes/ApiRtcTrigger/ApiRtcTrigger.node';
+import { apiRtc, nestDottedKeys } from '../../nodes/ApiRtcTrigger/apirtc.definition';
+import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
+import { sha256Hex } from '../../nodes/shared/core/hash';
+import { deliver, describeTriggerContract, signedHeaders } from '../helpers/contract';
+import { seedJsonBlocks } from '../helpers/seeds';
+
+const node = new ApiRtcTrigger();
+const [ticketExample, conversationExample] = seedJsonBlocks('004_29f90e85be980237.txt') as Array<Record<string, unknown>>;
+
+describeTriggerContract(node, apiRtc, ticketExample);
+
+describe('ApiRTC Trigger', () => {
+	beforeEach(() => resetDedupeStores());
+
+	it('sends User-Agent: Cloud Apizee when signing as ApiRTC', () => {
+		expect(signedHeaders(apiRtc, '{}')['User-Agent']).toBe('Cloud Apizee');
+	});
+
+	it('turns the ticket example into a ticket.update item', async () => {
+		const body = JSON.stringify(ticketExample);
+		const call = await deliver(node, apiRtc, body);
+		const { receivedAt, ...item } = call.events[0];
+		expect(Date.parse(receivedAt as string)).not.toBeNaN();
+		expect(item).toEqual({
+			provider: 'apirtc',
+			event: 'ticket.update',
+			eventId: null,
+			occurredAt: '2019-12-10T11:13:33.000Z',
+			deliveryKey: `sha256:${sha256Hex(body)}`,
+			data: ticketExample,
+		});
+	});
+
+	it('turns the conversation example into a conversation.update item', async () => {
+		const call = await deliver(node, apiRtc, conversationExample);
+		expect(call.events[0]).toMatchObject({
+			provider: 'apirtc',
+			event: 'conversation.update',
+			eventId: null,
+			occurredAt: '2021-09-20T13:25:06.000Z',
+			data: conversationExample,
+		});
+	});
+
+	it('nests dotted props (geoloc.lat, _parent.id) and reads their numbers', async () => {
+		const body = { event: 'update', time: 1575976500, object: 'ticket', objectId: 100, props: { state: 'inprogress', 'geoloc.lat': '47.866675', 'geoloc.lng': -3.865805 } };
+		const call = await deliver(node, apiRtc, body);
+		expect(call.events[0].data).toEqual({ ...body, props: { state: 'inprogress', geoloc: { lat: 47.866675, lng: -3.865805 } } });
+		const media = { event: 'create', time: 1575977000, object: 'media', objectId: 2001, props: { state: 'completed', '_parent.name': 'ticket', '_parent.id': 100 } };
+		const mediaCall = await deliver(node, apiRtc, media);
+		expect(mediaCall.events[0].event).toBe('media.create');
+		expect((mediaCall.events[0].data as { props: unknown }).props).toEqual({ state: 'completed', _parent: { name: 'ticket', id: 100 } });
+	});
+
+	it('never lets a dotted __proto__ path reach a prototype', () => {
+		const nested = nestDottedKeys({ '__proto__.polluted': 'yes', 'a.constructor.prototype': 1, 'b.c': 2 });
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+		expect(nested).toEqual({ '__proto__.polluted': 'yes', 'a.constructor.prototype': 1, b: { c: 2 } });
+	});
+
+	it('names every object and action as <object>.<event>', async () => {
+		const seen: string[] = [];
+		for (const object of ['ticket', 'media', 'conversation']) {
+			for (const action of ['create', 'update', 'delete']) {
+				const call = await deliver(node, apiRtc, { ...ticketExample, object, event: action, time: 1575976413 + seen.length });
+				seen.push(call.events[0].event as string);
+			}
+		}
+		expect(seen).toEqual(apiRtc.events.map((e) => e.value));
+	});
+
+	it('filters by object and by state', async () => {
+		const byObject = await deliver(node, apiRtc, ticketExample, { parameters: { objects: ['conversation'] } });
+		expect(byObject.result.workflowData).toBeUndefined();
+		expect((await deliver(node, apiRtc, conversationExample, { parameters: { objects: ['conversation'] } })).events).toHaveLength(1);
+		resetDedupeStores();
+		expect((await deliver(node, apiRtc, ticketExample, { parameters: { states: ['done', 'closed'] } })).result.workflowData).toBeUndefined();
+		expect((await deliver(node, apiRtc, ticketExample, { parameters: { states: ['invited'] } })).events).toHaveLength(1);
+	});
+});
