@@ -48,7 +48,7 @@ export const buzzBip: ProviderDefinition<BuzzBipEvent> = {
 	verification: {
 		type: 'hmac',
 		algorithm: 'sha256',
-		signatureHeader: 'x-buzzbip-signature',
+		signatureHeader: 'X-BuzzBip-Signature',
 		// BuzzBip does not document the encoding: hex and base64 are both accepted
 		encoding: ['hex', 'base64'],
 		prefix: 'sha256=',
