@@ -13,11 +13,13 @@ export function toIsoUtc(value: unknown): string | null {
 	if (/^\d+(\.\d+)?$/.test(text)) return fromEpoch(Number(text));
 	const match = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/i.exec(text);
 	if (!match) return null;
-	const [, base, fraction = '', zone = 'Z'] = match;
+	const [, written, fraction = '', zone = 'Z'] = match;
+	const base = written.replace(/[ t]/, 'T').length === 16 ? `${written.replace(/[ t]/, 'T')}:00` : written.replace(/[ t]/, 'T');
+	if (!isRealCalendarTime(base)) return null;
 	// Date parses at most millisecond precision reliably: keep three digits, and the zone as given
 	const millis = fraction.padEnd(3, '0').slice(0, 3);
 	const offset = zone.toUpperCase() === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
-	const date = new Date(`${base.replace(' ', 'T')}.${millis}${offset}`);
+	const date = new Date(`${base}.${millis}${offset}`);
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
@@ -25,4 +27,11 @@ function fromEpoch(n: number): string | null {
 	if (!Number.isFinite(n) || n < 0) return null;
 	const date = new Date(n >= MILLISECONDS_THRESHOLD ? n : n * 1000);
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** Date rolls "2023-02-29" over to March 1st; a provider timestamp like that is refused instead. */
+function isRealCalendarTime(base: string): boolean {
+	const [year, month, day, hour, minute, second] = base.split(/[-T:]/).map(Number);
+	const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+	return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour < 24 && minute < 60 && second < 60;
 }
