@@ -19,7 +19,8 @@ export function providerIds(): string[] {
 }
 
 export function getProvider(provider: string): ProviderDefinition {
-	const definition = PROVIDERS[provider.toLowerCase()];
+	const id = provider.toLowerCase();
+	const definition = Object.prototype.hasOwnProperty.call(PROVIDERS, id) ? PROVIDERS[id] : undefined;
 	if (!definition) throw new SampleError(`unknown provider "${provider}". Known providers: ${providerIds().join(', ')} (run "list" to see their events)`);
 	return definition;
 }

@@ -14,7 +14,11 @@ export const DEFAULT_DEDUPE_MAX_ENTRIES = 10_000;
 export class DedupeStore {
 	private readonly seenAt = new Map<string, number>();
 
-	constructor(private bound: number = DEFAULT_DEDUPE_MAX_ENTRIES) {}
+	private bound = DEFAULT_DEDUPE_MAX_ENTRIES;
+
+	constructor(maxEntries: number = DEFAULT_DEDUPE_MAX_ENTRIES) {
+		this.resize(maxEntries);
+	}
 
 	get maxEntries(): number {
 		return this.bound;
@@ -22,7 +26,7 @@ export class DedupeStore {
 
 	/** Changes the bound; a smaller one evicts the oldest keys at once. */
 	resize(maxEntries: number): void {
-		this.bound = Math.max(1, Math.floor(maxEntries));
+		this.bound = typeof maxEntries === 'number' && Number.isFinite(maxEntries) ? Math.max(1, Math.floor(maxEntries)) : DEFAULT_DEDUPE_MAX_ENTRIES;
 		this.evictOverflow();
 	}
 

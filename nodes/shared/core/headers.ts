@@ -3,7 +3,8 @@ export type HeaderBag = Record<string, string | string[] | undefined>;
 /** Reads a header by name, ignoring case; a repeated header yields its first value. */
 export function getHeader(headers: HeaderBag, name: string): string | undefined {
 	const wanted = name.toLowerCase();
-	let value = headers[wanted];
+	// own properties only: a header named "constructor" must not find Object.prototype's
+	let value = Object.prototype.hasOwnProperty.call(headers, wanted) ? headers[wanted] : undefined;
 	if (value === undefined) {
 		for (const key of Object.keys(headers)) {
 			if (key.toLowerCase() === wanted) {
@@ -12,8 +13,8 @@ export function getHeader(headers: HeaderBag, name: string): string | undefined 
 			}
 		}
 	}
-	if (Array.isArray(value)) return value[0];
-	return value;
+	if (Array.isArray(value)) value = value[0];
+	return typeof value === 'string' ? value : undefined;
 }
 
 export const REDACTED = '[redacted]';

@@ -14,7 +14,12 @@ export function parseAllowList(text: string): AllowListResult {
 	for (const raw of text.split(/[\s,;]+/)) {
 		const entry = raw.trim();
 		if (entry === '') continue;
-		const [address, prefixText] = entry.split('/');
+		const parts = entry.split('/');
+		if (parts.length > 2) {
+			invalid.push(entry);
+			continue;
+		}
+		const [address, prefixText] = parts;
 		const bytes = toBytes(address);
 		const max = bytes ? bytes.length * 8 : 0;
 		const prefix = prefixText === undefined ? max : /^\d+$/.test(prefixText) ? Number(prefixText) : NaN;

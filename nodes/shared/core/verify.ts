@@ -23,10 +23,24 @@ export interface HmacVerification {
 	/** An optional prefix before the signature, such as `sha256=`; accepted with or without. */
 	prefix?: string;
 	/**
-	 * What is signed: the raw body, or (for providers whose own samples sign a re-serialization)
-	 * the raw body or `JSON.stringify(JSON.parse(body))`.
+	 * What is signed: the raw body; or (for providers whose own samples sign a re-serialization)
+	 * the raw body or `JSON.stringify(JSON.parse(body))`; or a template of `{id}`, `{timestamp}`
+	 * and `{body}` such as Slack's `v0:{timestamp}:{body}`.
 	 */
-	signedPayload: 'rawBody' | 'rawBodyOrReserialized';
+	signedPayload: 'rawBody' | 'rawBodyOrReserialized' | { template: string };
+	/**
+	 * How the signature header is laid out: one signature (`plain`, the default), Stripe's
+	 * `t=<timestamp>,v1=<sig>,v1=<sig>`, or Standard Webhooks' space-separated `v1,<sig>` list.
+	 */
+	signatureFormat?: 'plain' | 'stripe' | 'standardWebhooks';
+	/** The header carrying the timestamp that is signed and checked (Slack, Standard Webhooks). */
+	timestampHeader?: string;
+	/** The header carrying the message id that is signed (Standard Webhooks). */
+	idHeader?: string;
+	/** Refuse a timestamp further than this from now: the replay guard of timestamped schemes. */
+	toleranceSeconds?: number;
+	/** `whsec`: the secret is `whsec_` + base64 of the key bytes (Standard Webhooks, Svix). */
+	secretFormat?: 'text' | 'whsec';
 }
 
 export type Verification = HeaderSecretVerification | HmacVerification;
@@ -43,6 +57,8 @@ export interface IncomingRequest {
 	headers: HeaderBag;
 	/** The body re-serialized as the provider's sample does, when it parses; computed on demand. */
 	reserializedBody?: () => Buffer | undefined;
+	/** The time to check signed timestamps against; now by default. */
+	nowMs?: number;
 }
 
 export type Verdict = { ok: true; matched: 'current' | 'previous' } | { ok: false; reason: string };
@@ -58,6 +74,10 @@ export const Reasons = {
 	missingSignature: 'missing signature header',
 	malformedSignature: 'malformed signature',
 	signatureMismatch: 'signature mismatch',
+	missingTimestamp: 'missing timestamp',
+	staleTimestamp: 'timestamp outside the allowed tolerance',
+	missingId: 'missing message id header',
+	malformedSecret: 'credential secret is not in the expected format',
 } as const;
 
 export function verifyRequest(verification: Verification, request: IncomingRequest, secrets: Secrets): Verdict {
@@ -124,8 +144,54 @@ export function decodeSignature(value: string, verification: HmacVerification): 
 	return undefined;
 }
 
-export function hmacDigest(algorithm: HmacAlgorithm, secret: string, payload: Buffer | string): Buffer {
+export function hmacDigest(algorithm: HmacAlgorithm, secret: string | Buffer, payload: Buffer | string): Buffer {
 	return createHmac(algorithm, secret).update(payload).digest();
+}
+
+/** The signatures a header carries (several during a key roll) and the timestamp some formats add. */
+export function readSignatureHeader(value: string, format: HmacVerification['signatureFormat'] = 'plain'): { signatures: string[]; timestamp?: string } {
+	if (format === 'stripe') {
+		const signatures: string[] = [];
+		let timestamp: string | undefined;
+		for (const part of value.split(',')) {
+			const at = part.indexOf('=');
+			const key = part.slice(0, at).trim();
+			const item = part.slice(at + 1).trim();
+			if (key === 't') timestamp = item;
+			else if (key === 'v1') signatures.push(item);
+		}
+		return { signatures, timestamp };
+	}
+	if (format === 'standardWebhooks') {
+		return {
+			signatures: value
+				.split(' ')
+				.filter((part) => part.startsWith('v1,'))
+				.map((part) => part.slice(3)),
+		};
+	}
+	return { signatures: [value] };
+}
+
+/** The bytes a template such as `{id}.{timestamp}.{body}` stands for; the body stays raw bytes. */
+export function renderSignedPayload(template: string, rawBody: Buffer, fields: { id?: string; timestamp?: string }): Buffer {
+	const fill = (text: string) => text.replace(/\{timestamp\}/g, fields.timestamp ?? '').replace(/\{id\}/g, fields.id ?? '');
+	const parts = template.split('{body}');
+	const chunks: Buffer[] = [];
+	parts.forEach((part, index) => {
+		if (index > 0) chunks.push(rawBody);
+		chunks.push(Buffer.from(fill(part), 'utf8'));
+	});
+	return Buffer.concat(chunks);
+}
+
+/** The HMAC key for a secret: its UTF-8 bytes, or the decoded key of a `whsec_` secret. */
+export function hmacKey(secret: string, format: HmacVerification['secretFormat'] = 'text'): Buffer | undefined {
+	if (format !== 'whsec') return Buffer.from(secret, 'utf8');
+	const encoded = secret.startsWith('whsec_') ? secret.slice(6) : secret;
+	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return undefined;
+	const key = Buffer.from(encoded, 'base64');
+	return key.length > 0 ? key : undefined;
 }
 
 function verifyHmac(
@@ -135,19 +201,38 @@ function verifyHmac(
 ): Verdict {
 	const header = getHeader(request.headers, verification.signatureHeader);
 	if (header === undefined || header.trim() === '') return { ok: false, reason: Reasons.missingSignature };
-	const received = decodeSignature(header, verification);
-	if (!received) return { ok: false, reason: Reasons.malformedSignature };
+	const layout = readSignatureHeader(header, verification.signatureFormat);
+	const received = layout.signatures.map((signature) => decodeSignature(signature, verification)).filter((b): b is Buffer => b !== undefined);
+	if (received.length === 0) return { ok: false, reason: Reasons.malformedSignature };
 
-	const payloads: Array<() => Buffer | undefined> = [() => request.rawBody];
-	if (verification.signedPayload === 'rawBodyOrReserialized' && request.reserializedBody) {
-		payloads.push(request.reserializedBody);
+	const template = typeof verification.signedPayload === 'object' ? verification.signedPayload.template : undefined;
+	const timestamp = verification.timestampHeader ? getHeader(request.headers, verification.timestampHeader)?.trim() : layout.timestamp;
+	const needsTimestamp = verification.toleranceSeconds !== undefined || template?.includes('{timestamp}') === true;
+	if (needsTimestamp && !timestamp) return { ok: false, reason: Reasons.missingTimestamp };
+	if (verification.toleranceSeconds !== undefined) {
+		const seconds = /^\d{1,12}$/.test(timestamp!) ? Number(timestamp) : NaN;
+		const now = (request.nowMs ?? Date.now()) / 1000;
+		if (!(Math.abs(now - seconds) <= verification.toleranceSeconds)) return { ok: false, reason: Reasons.staleTimestamp };
 	}
+	const id = verification.idHeader ? getHeader(request.headers, verification.idHeader)?.trim() : undefined;
+	if (template?.includes('{id}') && !id) return { ok: false, reason: Reasons.missingId };
+
+	const payloads: Array<() => Buffer | undefined> = [];
+	if (template !== undefined) payloads.push(() => renderSignedPayload(template, request.rawBody, { id, timestamp }));
+	else payloads.push(() => request.rawBody);
+	if (verification.signedPayload === 'rawBodyOrReserialized' && request.reserializedBody) payloads.push(request.reserializedBody);
+
+	let anyKey = false;
 	for (const payload of payloads) {
 		const bytes = payload();
 		if (bytes === undefined) continue;
 		for (const [secret, which] of candidates) {
-			if (digestsEqual(received, hmacDigest(verification.algorithm, secret, bytes))) return { ok: true, matched: which };
+			const key = hmacKey(secret, verification.secretFormat);
+			if (!key) continue;
+			anyKey = true;
+			const expected = hmacDigest(verification.algorithm, key, bytes);
+			if (received.some((signature) => digestsEqual(signature, expected))) return { ok: true, matched: which };
 		}
 	}
-	return { ok: false, reason: Reasons.signatureMismatch };
+	return { ok: false, reason: anyKey ? Reasons.signatureMismatch : Reasons.malformedSecret };
 }
