@@ -40,8 +40,8 @@ const apiRtcData = apiRtcEvent.extend({
 	props: z
 		.looseObject({
 			state: z.string().optional().describe('Last recorded state (tickets and media)'),
-			geoloc: z.object({ lat: z.number().optional(), lng: z.number().optional() }).optional().describe('Last recorded position (tickets)'),
-			_parent: z.object({ name: z.string().optional(), id: z.number().int().optional() }).optional().describe('Parent object (media)'),
+			geoloc: z.object({ lat: z.number().optional().describe('Last recorded latitude'), lng: z.number().optional().describe('Last recorded longitude') }).optional().describe('Last recorded position (tickets)'),
+			_parent: z.object({ name: z.string().optional().describe('ticket, conference or conversation'), id: z.number().int().optional().describe('Parent object ID') }).optional().describe('Parent object (media)'),
 			eventType: z.string().optional().describe('conversationEnded (conversations)'),
 			name: z.string().optional().describe('Name of the conversation'),
 			finishedAt: z.string().optional().describe('End date of the conversation'),

@@ -36,7 +36,7 @@ const messageReceived = z.discriminatedUnion(
 			eventType: z.literal('message.received'),
 			channel: z.literal(channel),
 			agentId,
-			payload: z.looseObject(channelPayloads[channel]),
+			payload: z.looseObject(channelPayloads[channel]).describe(`The message, as the ${channel} channel delivers it`),
 		}),
 	) as unknown as [z.ZodObject, z.ZodObject, ...z.ZodObject[]],
 );
@@ -45,12 +45,14 @@ const leadSubmit = z.looseObject({
 	eventType: z.literal('lead.submit'),
 	agentId,
 	channel: z.enum(CHANNELS).optional(),
-	payload: z.looseObject({
+	payload: z
+		.looseObject({
 		conversationId,
 		customerEmail: z.string().nullish().describe('Email the customer gave'),
 		customerName: z.string().nullish().describe('Name the customer gave'),
 		customerPhone: z.string().nullish().describe('Phone number the customer gave'),
-	}),
+	})
+		.describe('What the customer submitted'),
 });
 
 const chatzuriEvent = z.discriminatedUnion('eventType', [leadSubmit, messageReceived]);
