@@ -114,7 +114,8 @@ export const tracebuzz: ProviderDefinition<TracebuzzEvent> = {
 	],
 	// the call Tracebuzz makes when a webhook is saved: authenticated, with an empty body or a
 	// JSON object that names no event (a body that does not parse is not a ping: it is kept)
-	isPing: (parsed) => (parsed.ok ? isPlainObject(parsed.value) && parsed.value.event === undefined : parsed.reason === 'empty body'),
+	ping: (parsed) =>
+		(parsed.ok ? isPlainObject(parsed.value) && parsed.value.event === undefined : parsed.reason === 'empty body') ? { status: 'ok', ping: true } : undefined,
 	examples: [
 		{
 			title: 'New incoming message',

@@ -69,7 +69,10 @@ export function buildDescription(definition: ProviderDefinition): INodeTypeDescr
  * An inbound-webhook credential has no API to call: the test checks what can be checked here,
  * that the secret is set (an empty one rejects every request) and, for custom headers, the name.
  */
-export function testCredential(definition: ProviderDefinition, data: ICredentialDataDecryptedObject | undefined): INodeCredentialTestResult {
+export function testCredential(
+	definition: Pick<ProviderDefinition, 'displayName' | 'credential'>,
+	data: ICredentialDataDecryptedObject | undefined,
+): INodeCredentialTestResult {
 	const secret = data?.[definition.credential.secret];
 	if (typeof secret !== 'string' || secret.trim() === '') {
 		return { status: 'Error', message: `The secret is empty: every ${definition.displayName} request would be rejected` };

@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { z } from 'zod/v4';
 
+import type { HeaderBag } from './core/headers';
+import type { JsonParseResult } from './core/json';
 import type { Verification } from './core/verify';
 
 /** What the factory needs to know about one provider. One small file per provider implements it. */
@@ -35,11 +37,16 @@ export interface ProviderDefinition<Body = unknown> {
 	/** What `describe` puts in the item's `data`: documents the output in the editor and the README. */
 	dataSchema: z.ZodType;
 	/** Maps a valid body onto the item's envelope. */
-	describe(body: Body): DescribedEvent;
+	describe(body: Body, headers?: HeaderBag): DescribedEvent;
 	/** Provider-specific filters: node parameters and the test a body must pass. */
 	filters?: Array<EventFilter<Body>>;
-	/** A request that authenticates but only checks the URL (Tracebuzz's test call on save). */
-	isPing?(body: { ok: true; value: unknown } | { ok: false; reason: string }): boolean;
+	/**
+	 * For a request that authenticates but only checks the URL (Tracebuzz's test call on save,
+	 * Slack's url_verification), the body to answer it with; undefined for every other request.
+	 */
+	ping?(body: JsonParseResult): Record<string, unknown> | undefined;
+	/** Reads the body when it is not (only) JSON; JSON parsed safely by default. */
+	parseBody?(text: string, headers: HeaderBag): JsonParseResult;
 	/** The body of every 200 answer, when the provider's contract fixes it (Chatzuri). */
 	acknowledgement?: Record<string, unknown>;
 	/** The provider's own examples, by event (from its documentation); used by docs, tests and `send`. */

@@ -108,8 +108,9 @@ export async function handleWebhook(
 	let deliveryKey: string | undefined;
 	try {
 		// 2. parse and validate
-		const parsed = parseJsonSafely(text);
-		if (definition.isPing?.(parsed)) return reply(res, 200, acknowledge('ok', { ping: true }));
+		const parsed = definition.parseBody ? definition.parseBody(text, headers) : parseJsonSafely(text);
+		const pingAnswer = definition.ping?.(parsed);
+		if (pingAnswer) return reply(res, 200, pingAnswer as IDataObject);
 		const validated = parsed.ok ? definition.schema.safeParse(parsed.value) : undefined;
 		if (!validated || !validated.success) {
 			const issues = validated
@@ -118,11 +119,11 @@ export async function handleWebhook(
 			return unrecognized.call(this, definition, options, { text, rawBody, parsed, issues, receivedAt, headers, secrets, acknowledge });
 		}
 		const body = validated.data;
-		const described = definition.describe(body);
+		const described = definition.describe(body, headers);
 
 		// 3. filter
-		const events = this.getNodeParameter('events', []) as string[];
-		if (Array.isArray(events) && events.length > 0 && !events.includes(described.event)) {
+		const events = selectedEvents(this.getNodeParameter('events', []));
+		if (events.length > 0 && !events.includes(described.event)) {
 			return reply(res, 200, acknowledge('ignored', { reason: 'event not selected' }));
 		}
 		for (const filter of definition.filters ?? []) {
@@ -168,6 +169,12 @@ export async function handleWebhook(
 		if (!res.headersSent) res.status(200).json(acknowledge('unrecognized'));
 		return { noWebhookResponse: true, workflowData: [[], [{ json: item }]] };
 	}
+}
+
+/** The Events parameter: a list of options, or (Verified Webhook Trigger) comma-separated names. */
+function selectedEvents(value: unknown): string[] {
+	if (typeof value === 'string') return value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+	return Array.isArray(value) ? value.filter((name): name is string => typeof name === 'string') : [];
 }
 
 interface UnrecognizedContext {

@@ -11,6 +11,8 @@ export interface HeaderSecretVerification {
 	type: 'header';
 	/** A fixed header name, or null when the credential names the header (`headerName`). */
 	header: string | null;
+	/** The user chose the name: rejection reasons do not repeat it. */
+	nameIsSecret?: boolean;
 }
 
 /** An HMAC of the request body in a signature header, in n8n's declarative-trigger vocabulary. */
@@ -107,8 +109,9 @@ function verifyHeaderSecret(
 	const headerName = fixedName ?? secrets.headerName?.trim();
 	if (!headerName) return { ok: false, reason: Reasons.noHeaderName };
 	// a header name the user chose is part of what the caller must know: do not echo it
-	const missing = fixedName ? Reasons.missingHeader(fixedName) : Reasons.missingAuthHeader;
-	const mismatch = fixedName ? Reasons.headerMismatch(fixedName) : Reasons.authHeaderMismatch;
+	const named = fixedName !== null && verification.nameIsSecret !== true;
+	const missing = named ? Reasons.missingHeader(fixedName) : Reasons.missingAuthHeader;
+	const mismatch = named ? Reasons.headerMismatch(fixedName) : Reasons.authHeaderMismatch;
 	const received = getHeader(request.headers, headerName);
 	if (received === undefined || received === '') return { ok: false, reason: missing };
 	let matched: 'current' | 'previous' | undefined;

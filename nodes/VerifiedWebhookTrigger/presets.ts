@@ -1,0 +1,104 @@
+import { isPlainObject } from '../shared/core/json';
+import type { Verification } from '../shared/core/verify';
+import type { ProviderDefinition } from '../shared/definition';
+
+/** Where a value is read from: a request header, or a dotted path in the parsed body. */
+export type Source = { header: string } | { body: string };
+
+/** A signing scheme known by name, declared in n8n's declarative-trigger vocabulary. */
+export interface Preset {
+	value: string;
+	name: string;
+	description: string;
+	verification: Verification;
+	/** Where the event's name is (for the Events filter); tried in order. */
+	eventName?: Source[];
+	/** Where the event's id is (the dedupe key); tried in order. */
+	eventId?: Source[];
+	/** Where the event's time is. */
+	occurredAt?: Source[];
+	ping?: ProviderDefinition['ping'];
+}
+
+/** Five minutes, the tolerance Stripe, Slack and Standard Webhooks libraries use by default. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+export const PRESETS: Preset[] = [
+	{
+		value: 'github',
+		name: 'GitHub',
+		description: 'X-Hub-Signature-256: sha256= + hex HMAC-SHA256 of the body',
+		verification: { type: 'hmac', algorithm: 'sha256', signatureHeader: 'X-Hub-Signature-256', encoding: ['hex'], prefix: 'sha256=', signedPayload: 'rawBody' },
+		eventName: [{ header: 'X-GitHub-Event' }],
+		eventId: [{ header: 'X-GitHub-Delivery' }],
+	},
+	{
+		value: 'stripe',
+		name: 'Stripe',
+		description: 'Stripe-Signature: t=<timestamp>,v1=<hex HMAC-SHA256 of "timestamp.body">, several v1 during a secret roll',
+		verification: {
+			type: 'hmac',
+			algorithm: 'sha256',
+			signatureHeader: 'Stripe-Signature',
+			signatureFormat: 'stripe',
+			encoding: ['hex'],
+			signedPayload: { template: '{timestamp}.{body}' },
+			toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
+		},
+		eventName: [{ body: 'type' }],
+		eventId: [{ body: 'id' }],
+		occurredAt: [{ body: 'created' }],
+	},
+	{
+		value: 'slack',
+		name: 'Slack',
+		description: 'X-Slack-Signature: v0= + hex HMAC-SHA256 of "v0:timestamp:body", X-Slack-Request-Timestamp',
+		verification: {
+			type: 'hmac',
+			algorithm: 'sha256',
+			signatureHeader: 'X-Slack-Signature',
+			encoding: ['hex'],
+			prefix: 'v0=',
+			signedPayload: { template: 'v0:{timestamp}:{body}' },
+			timestampHeader: 'X-Slack-Request-Timestamp',
+			toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
+		},
+		eventName: [{ body: 'event.type' }, { body: 'type' }, { body: 'command' }],
+		eventId: [{ body: 'event_id' }],
+		occurredAt: [{ body: 'event_time' }, { header: 'X-Slack-Request-Timestamp' }],
+		// the Events API checks the URL by asking for its challenge back
+		ping: (parsed) =>
+			parsed.ok && isPlainObject(parsed.value) && parsed.value.type === 'url_verification' && typeof parsed.value.challenge === 'string'
+				? { challenge: parsed.value.challenge }
+				: undefined,
+	},
+	{
+		value: 'shopify',
+		name: 'Shopify',
+		description: 'X-Shopify-Hmac-Sha256: base64 HMAC-SHA256 of the body',
+		verification: { type: 'hmac', algorithm: 'sha256', signatureHeader: 'X-Shopify-Hmac-Sha256', encoding: ['base64'], signedPayload: 'rawBody' },
+		eventName: [{ header: 'X-Shopify-Topic' }],
+		eventId: [{ header: 'X-Shopify-Event-Id' }, { header: 'X-Shopify-Webhook-Id' }],
+		occurredAt: [{ header: 'X-Shopify-Triggered-At' }],
+	},
+	{
+		value: 'standardWebhooks',
+		name: 'Standard Webhooks / Svix',
+		description: 'webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">, whsec_ secrets',
+		verification: {
+			type: 'hmac',
+			algorithm: 'sha256',
+			signatureHeader: 'webhook-signature',
+			signatureFormat: 'standardWebhooks',
+			encoding: ['base64'],
+			signedPayload: { template: '{id}.{timestamp}.{body}' },
+			idHeader: 'webhook-id',
+			timestampHeader: 'webhook-timestamp',
+			toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
+			secretFormat: 'whsec',
+		},
+		eventName: [{ body: 'type' }],
+		eventId: [{ header: 'webhook-id' }],
+		occurredAt: [{ header: 'webhook-timestamp' }],
+	},
+];

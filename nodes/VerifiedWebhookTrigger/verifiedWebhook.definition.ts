@@ -1,0 +1,133 @@
+import { z } from 'zod/v4';
+
+import { parseAnyBody, readPath } from '../shared/core/body';
+import { getHeader, type HeaderBag } from '../shared/core/headers';
+import { isPlainObject } from '../shared/core/json';
+import { toIsoUtc } from '../shared/core/time';
+import type { HmacAlgorithm, SignatureEncoding, Verification } from '../shared/core/verify';
+import type { ProviderDefinition } from '../shared/definition';
+import { PROVIDERS } from '../shared/providers';
+import { PRESETS, type Preset, type Source } from './presets';
+
+export const CREDENTIAL = { name: 'verifiedWebhookApi', secret: 'secret', previousSecret: 'previousSecret' };
+
+/** The node parameters that shape the scheme (see VerifiedWebhookTrigger.node.ts). */
+export interface SchemeParameters {
+	preset: string;
+	headerName?: string;
+	scheme?: 'header' | 'hmac';
+	algorithm?: HmacAlgorithm;
+	encoding?: SignatureEncoding;
+	signatureHeader?: string;
+	signaturePrefix?: string;
+	signedPayload?: 'rawBody' | 'template';
+	payloadTemplate?: string;
+	timestampHeader?: string;
+	idHeader?: string;
+	toleranceSeconds?: number;
+	eventIdSource?: 'none' | 'header' | 'body';
+	eventIdField?: string;
+	eventNameSource?: 'none' | 'header' | 'body';
+	eventNameField?: string;
+}
+
+const anyBody = z.unknown();
+
+function firstValue(sources: Source[] | undefined, body: unknown, headers: HeaderBag): string | number | undefined {
+	for (const source of sources ?? []) {
+		const value = 'header' in source ? getHeader(headers, source.header) : readPath(body, source.body);
+		if (typeof value === 'string' && value !== '') return value;
+		if (typeof value === 'number' && Number.isFinite(value)) return value;
+	}
+	return undefined;
+}
+
+function genericDefinition(provider: string, displayName: string, verification: Verification, preset: Omit<Preset, 'value' | 'name' | 'description' | 'verification'>): ProviderDefinition<unknown> {
+	return {
+		provider,
+		displayName,
+		nodeName: 'verifiedWebhookTrigger',
+		icon: 'verifiedwebhook.svg',
+		description: 'Starts the workflow on any webhook whose signature or secret header checks out',
+		setupHint: '',
+		credential: CREDENTIAL,
+		verification,
+		events: [],
+		schema: anyBody,
+		dataSchema: anyBody,
+		parseBody: parseAnyBody,
+		ping: preset.ping,
+		describe: (body, headers = {}) => {
+			const eventName = firstValue(preset.eventName, body, headers);
+			const eventId = firstValue(preset.eventId, body, headers);
+			return {
+				event: eventName === undefined ? 'webhook' : String(eventName),
+				eventId: eventId === undefined ? null : String(eventId),
+				occurredAt: toIsoUtc(firstValue(preset.occurredAt, body, headers)),
+				data: isPlainObject(body) ? { ...body } : { value: body },
+			};
+		},
+		examples: [],
+	};
+}
+
+function source(kind: SchemeParameters['eventIdSource'], field: string | undefined): Source[] | undefined {
+	const name = field?.trim();
+	if (!name || kind === undefined || kind === 'none') return undefined;
+	return [kind === 'header' ? { header: name } : { body: name }];
+}
+
+export type DefinitionResult = { ok: true; definition: ProviderDefinition<unknown> } | { ok: false; reason: string };
+
+/**
+ * The definition a Verified Webhook Trigger runs with, from its parameters: a named preset, one of
+ * this package's providers, or a custom scheme. Nothing here verifies: the shared core does.
+ */
+export function definitionFromParameters(parameters: SchemeParameters): DefinitionResult {
+	const headerName = parameters.headerName?.trim() ?? '';
+	const preset = PRESETS.find((candidate) => candidate.value === parameters.preset);
+	if (preset) return { ok: true, definition: genericDefinition(preset.value, preset.name, preset.verification, preset) };
+
+	if (parameters.preset !== 'custom' && Object.prototype.hasOwnProperty.call(PROVIDERS, parameters.preset)) {
+		const provider = PROVIDERS[parameters.preset] as ProviderDefinition<unknown>;
+		let verification = provider.verification;
+		if (verification.type === 'header' && verification.header === null) {
+			if (!headerName) return { ok: false, reason: 'the trigger has no header name set' };
+			verification = { type: 'header', header: headerName, nameIsSecret: true };
+		}
+		return { ok: true, definition: { ...provider, credential: CREDENTIAL, verification, filters: [] } };
+	}
+
+	if (parameters.preset !== 'custom') return { ok: false, reason: 'the trigger has an unknown preset' };
+	const eventId = source(parameters.eventIdSource, parameters.eventIdField);
+	const eventName = source(parameters.eventNameSource, parameters.eventNameField);
+	if (parameters.scheme === 'header') {
+		if (!headerName) return { ok: false, reason: 'the trigger has no header name set' };
+		return { ok: true, definition: genericDefinition('custom', 'Custom', { type: 'header', header: headerName, nameIsSecret: true }, { eventId, eventName }) };
+	}
+	const signatureHeader = parameters.signatureHeader?.trim();
+	if (!signatureHeader) return { ok: false, reason: 'the trigger has no signature header set' };
+	const template = parameters.signedPayload === 'template' ? (parameters.payloadTemplate ?? '').trim() : undefined;
+	if (template !== undefined && !template.includes('{body}')) return { ok: false, reason: 'the signed payload template has no {body}' };
+	const timestampHeader = parameters.timestampHeader?.trim() || undefined;
+	const tolerance = parameters.toleranceSeconds;
+	const verification: Verification = {
+		type: 'hmac',
+		algorithm: parameters.algorithm ?? 'sha256',
+		signatureHeader,
+		encoding: [parameters.encoding ?? 'hex'],
+		prefix: parameters.signaturePrefix?.trim() || undefined,
+		signedPayload: template === undefined ? 'rawBody' : { template },
+		timestampHeader,
+		idHeader: parameters.idHeader?.trim() || undefined,
+		toleranceSeconds: timestampHeader && typeof tolerance === 'number' && tolerance > 0 ? tolerance : undefined,
+	};
+	return {
+		ok: true,
+		definition: genericDefinition('custom', 'Custom', verification, {
+			eventId,
+			eventName,
+			occurredAt: timestampHeader ? [{ header: timestampHeader }] : undefined,
+		}),
+	};
+}
