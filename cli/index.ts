@@ -2,7 +2,8 @@
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
 
-import { buildSample, catalogue, getProvider, SampleError } from './samples';
+import { buildPresetSample, findPreset, PRESET_EVENTS } from './presets';
+import { buildSample, catalogue, getProvider, providerIds, SampleError, setPath } from './samples';
 import { percentile, prepareRequest, sendMany, type PreparedRequest, type Tamper } from './send';
 
 const COMMAND = 'npx n8n-nodes-verified-webhooks';
@@ -22,6 +23,8 @@ Examples:
   ${COMMAND} send chatzuri message.received --channel telegram --secret s3cret --url <url>
   ${COMMAND} send tracebuzz newResult --header-name X-Token --secret s3cret --set own=1 --url <url>
   ${COMMAND} send buzzbip message.received --secret s3cret --repeat 5 --url <url>   (one execution)
+  ${COMMAND} send github push --secret s3cret --url <url>            (Verified Webhook Trigger)
+  ${COMMAND} send standardWebhooks invoice.paid --secret whsec_… --url <url>
 
 Where the URL comes from: open the trigger node in n8n and copy its Production URL (active
 workflow) or Test URL (after clicking "Listen for test event").
@@ -77,7 +80,7 @@ function parseOverride(text: string): [string, unknown] {
 async function list(json: boolean, out: Output): Promise<number> {
 	const providers = catalogue();
 	if (json) {
-		out.log(JSON.stringify(providers, null, 2));
+		out.log(JSON.stringify([...providers, ...Object.entries(PRESET_EVENTS).map(([preset, events]) => ({ provider: preset, preset: true, events: events.map((value) => ({ value, name: value })), channels: [] }))], null, 2));
 		return 0;
 	}
 	for (const provider of providers) {
@@ -85,6 +88,8 @@ async function list(json: boolean, out: Output): Promise<number> {
 		for (const event of provider.events) out.log(`  ${event.value.padEnd(22)} ${event.name}`);
 		if (provider.channels.length) out.log(`  channels: ${provider.channels.join(', ')} (--channel)`);
 	}
+	out.log('\nVerified Webhook Trigger presets (any event name the sender uses; examples):');
+	for (const [preset, events] of Object.entries(PRESET_EVENTS)) out.log(`${preset.padEnd(17)} ${events.join(', ')}`);
 	return 0;
 }
 
@@ -112,7 +117,11 @@ async function send(args: string[], env: NodeJS.ProcessEnv, out: Output, readInp
 	});
 	const [providerId, event] = positionals;
 	if (!providerId || !event) throw new UsageError(`send needs a provider and an event, e.g. "send chatzuri message.received"; "${COMMAND} list" shows them all`);
-	const definition = getProvider(providerId);
+	const preset = findPreset(providerId);
+	if (!preset && !providerIds().includes(providerId.toLowerCase())) {
+		throw new UsageError(`unknown provider "${providerId}". Known providers: ${providerIds().join(', ')}; Verified Webhook Trigger presets: ${Object.keys(PRESET_EVENTS).join(', ')} ("${COMMAND} list" shows their events)`);
+	}
+	const definition = preset ? { provider: preset.value, displayName: preset.name, verification: preset.verification } : getProvider(providerId);
 	const secret = values.secret ?? env[SECRET_ENV];
 	if (!secret) throw new UsageError(`no secret: pass --secret <secret> or set ${SECRET_ENV} to the secret of the trigger's ${definition.displayName} credential`);
 	const headerName = values['header-name'] ?? env[HEADER_NAME_ENV];
@@ -138,9 +147,15 @@ async function send(args: string[], env: NodeJS.ProcessEnv, out: Output, readInp
 	const overrides = Object.fromEntries((values.set ?? []).map(parseOverride));
 	const fixedBody = values.body === undefined ? undefined : readInput(values.body);
 
-	const bodies = Array.from({ length: count }, () => fixedBody ?? JSON.stringify(buildSample(definition.provider, event, { channel: values.channel, overrides })));
+	const sample = () => {
+		if (!preset) return buildSample(definition.provider, event, { channel: values.channel, overrides });
+		const body = buildPresetSample(preset, event);
+		for (const [path, value] of Object.entries(overrides)) setPath(body, path, value);
+		return body;
+	};
+	const bodies = Array.from({ length: count }, () => fixedBody ?? JSON.stringify(sample()));
 	const requests: PreparedRequest[] = bodies.flatMap((body) => {
-		const request = prepareRequest(definition.provider, body, { url, secret, headerName, tamper, encoding, withPrefix: values.prefix === true });
+		const request = prepareRequest(definition.provider, body, { url, secret, headerName, tamper, encoding, withPrefix: values.prefix === true, event });
 		return Array.from({ length: repeat }, () => request);
 	});
 

@@ -1,6 +1,7 @@
 import { performance } from 'perf_hooks';
 
-import { signRequest, type SignOptions } from '../nodes/shared/core/sign';
+import { signRequest, signWith, type SignOptions } from '../nodes/shared/core/sign';
+import { findPreset, presetHeaders } from './presets';
 import { getProvider } from './samples';
 
 export type Tamper = 'none' | 'signature' | 'body';
@@ -18,16 +19,30 @@ export interface PrepareOptions extends SignOptions {
 	/** Tracebuzz and ApiRTC: the header the secret travels in. */
 	headerName?: string;
 	tamper?: Tamper;
+	/** For Verified Webhook Trigger presets that name the event in a header (GitHub, Shopify). */
+	event?: string;
+}
+
+/** The authentication (and, for presets, event) headers of a provider or a preset. */
+function authenticationHeaders(provider: string, body: string, options: PrepareOptions): Record<string, string> {
+	const preset = findPreset(provider);
+	if (preset) {
+		const signed = signWith(preset.verification, body, { secret: options.secret }, options);
+		return { ...presetHeaders(preset, options.event ?? 'webhook', signed), ...signed };
+	}
+	const definition = getProvider(provider);
+	return signRequest(definition.provider, body, { secret: options.secret, headerName: options.headerName }, options);
 }
 
 /** Builds the exact request a provider sends: its headers, its authentication, then any tampering. */
 export function prepareRequest(provider: string, body: string, options: PrepareOptions): PreparedRequest {
-	const definition = getProvider(provider);
-	const auth = signRequest(definition.provider, body, { secret: options.secret, headerName: options.headerName }, options);
+	const auth = authenticationHeaders(provider, body, options);
 	const headers: Record<string, string> = { 'Content-Type': 'application/json', ...auth };
 	let sentBody = body;
 	if (options.tamper === 'signature') {
-		const name = Object.keys(auth).find((header) => header.toLowerCase() !== 'user-agent')!;
+		const preset = findPreset(provider);
+		const signatureHeader = preset?.verification.type === 'hmac' ? preset.verification.signatureHeader : undefined;
+		const name = signatureHeader ?? Object.keys(auth).find((header) => header.toLowerCase() !== 'user-agent')!;
 		headers[name] = flipLastCharacter(headers[name]);
 	} else if (options.tamper === 'body') {
 		// one byte changed after signing: a signature scheme must notice, a header scheme cannot

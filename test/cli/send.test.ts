@@ -4,6 +4,8 @@ import type { AddressInfo } from 'net';
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
 import { main } from '../../cli/index';
+import { buildPresetSample, findPreset, PRESET_EVENTS } from '../../cli/presets';
+import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
 import { buildSample, catalogue } from '../../cli/samples';
 import { prepareRequest, sendMany } from '../../cli/send';
 import { ApiRtcTrigger } from '../../nodes/ApiRtcTrigger/ApiRtcTrigger.node';
@@ -88,6 +90,26 @@ describe('send: what the sender signs, the triggers accept', () => {
 	});
 });
 
+describe('send: every Verified Webhook Trigger preset', () => {
+	const verified = new VerifiedWebhookTrigger();
+	const presetCases = Object.entries(PRESET_EVENTS).flatMap(([preset, events]) => events.map((event) => [preset, event] as const));
+	const secretFor = (preset: string) => (preset === 'standardWebhooks' ? `whsec_${Buffer.from('a-32-byte-key-for-standard-hooks').toString('base64')}` : 'preset-secret');
+
+	beforeEach(() => resetDedupeStores());
+
+	it.each(presetCases)('%s %s: accepted as that event; tampered, refused', async (preset, event) => {
+		const body = JSON.stringify(buildPresetSample(findPreset(preset)!, event));
+		const request = prepareRequest(preset, body, { url: 'http://x', secret: secretFor(preset), event });
+		const call = await callWebhook(verified, { body: request.body, headers: request.headers }, { credentials: { secret: secretFor(preset) }, parameters: { preset } });
+		expect(call.status).toBe(200);
+		expect(call.events).toHaveLength(1);
+		expect(call.events[0]).toMatchObject({ provider: preset, event });
+		const tampered = prepareRequest(preset, body, { url: 'http://x', secret: secretFor(preset), event, tamper: 'signature' });
+		const refused = await callWebhook(verified, { body: tampered.body, headers: tampered.headers }, { credentials: { secret: secretFor(preset) }, parameters: { preset } });
+		expect(refused.status).toBe(401);
+	});
+});
+
 describe('send over HTTP', () => {
 	let server: Server;
 	let url: string;
@@ -153,9 +175,9 @@ describe('send: errors that say what to do', () => {
 	};
 
 	it('unknown provider', async () => {
-		const r = await run(['send', 'slack', 'message', '--secret', 'x', '--url', 'http://127.0.0.1:1']);
+		const r = await run(['send', 'zendesk', 'ticket', '--secret', 'x', '--url', 'http://127.0.0.1:1']);
 		expect(r.status).toBe(2);
-		expect(r.errors).toContain('unknown provider "slack". Known providers: buzzeasy, tracebuzz, chatzuri, buzzbip, apirtc');
+		expect(r.errors).toContain('unknown provider "zendesk". Known providers: buzzeasy, tracebuzz, chatzuri, buzzbip, apirtc; Verified Webhook Trigger presets: github, stripe, slack, shopify, standardWebhooks');
 	});
 
 	it('unknown event', async () => {
@@ -195,6 +217,6 @@ describe('send: errors that say what to do', () => {
 	it('help and list', async () => {
 		expect((await run(['--help'])).out).toContain('Options of send:');
 		const list = await run(['list', '--json']);
-		expect(JSON.parse(list.out).map((p: { provider: string }) => p.provider)).toEqual(['buzzeasy', 'tracebuzz', 'chatzuri', 'buzzbip', 'apirtc']);
+		expect(JSON.parse(list.out).map((p: { provider: string }) => p.provider)).toEqual(['buzzeasy', 'tracebuzz', 'chatzuri', 'buzzbip', 'apirtc', 'github', 'stripe', 'slack', 'shopify', 'standardWebhooks']);
 	});
 });
