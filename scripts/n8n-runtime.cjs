@@ -308,7 +308,7 @@ function n8nEnv(n8n, { port, userFolder, owner = DEFAULT_OWNER, encryptionKey, e
 		N8N_HOST: '127.0.0.1',
 		N8N_PORT: String(port),
 		N8N_PROTOCOL: 'http',
-		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
 		N8N_RUNNERS_BROKER_PORT: String(port + 10000),
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -390,13 +390,12 @@ function startN8n(n8n, options) {
 			stopping = (async () => {
 				if (!exitInfo) {
 					killGroup('SIGTERM');
-					const timer = new Promise((r) => setTimeout(r, graceMs, 'timeout'));
-					const result = await Promise.race([exited, timer]);
-					if (result === 'timeout') log(`n8n (pid ${pid}) did not stop in ${graceMs} ms: killing it`);
+					const result = await raceTimeout(exited, graceMs);
+					if (result === TIMEOUT) log(`n8n (pid ${pid}) did not stop in ${graceMs} ms: killing it`);
 				}
 				// Its task runners and anything else it started share the group.
 				killGroup('SIGKILL');
-				await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+				await raceTimeout(exited, 5000);
 				process.removeListener('exit', onExit);
 			})();
 			return stopping;
@@ -407,6 +406,21 @@ function startN8n(n8n, options) {
 		},
 	};
 	return handle;
+}
+
+const TIMEOUT = Symbol('timeout');
+
+/** Resolves with the promise's value, or with TIMEOUT after `ms`; leaves no timer behind. */
+async function raceTimeout(promise, ms) {
+	let timer;
+	const timeout = new Promise((resolve) => {
+		timer = setTimeout(resolve, ms, TIMEOUT);
+	});
+	try {
+		return await Promise.race([promise, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
 }
 
 /** Polls `check` (returning a truthy value when done) every `intervalMs` until `timeoutMs`. */

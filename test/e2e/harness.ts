@@ -1,0 +1,287 @@
+/**
+ * One real n8n for an end-to-end run: its own port and user folder, this package installed from its
+ * packed tarball exactly as Community Nodes installs it, workflows imported and published through
+ * n8n's CLI, executions read back through the public API. `stop()` always ends the whole process
+ * group. See test/e2e/README.md.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+// The runtime is plain CommonJS (shared with `npm start`), typed here.
+const runtime: Runtime = require('../../scripts/n8n-runtime.cjs');
+
+export interface HttpResponse {
+	status: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+}
+
+interface N8nInstall {
+	dir: string;
+	version: string;
+	node: { version: string; bin: string };
+}
+
+interface N8nProcess {
+	url: string;
+	port: number;
+	pid: number;
+	logFile: string;
+	exitInfo?: { code: number | null; signal: string | null };
+	stop(options?: { graceMs?: number }): Promise<void>;
+	logTail(chars?: number): string;
+}
+
+interface StartOptions {
+	port: number;
+	userFolder: string;
+	logFile?: string;
+	encryptionKey?: string;
+	owner?: { email: string; password: string; firstName: string; lastName: string; passwordHash?: string };
+	env?: Record<string, string>;
+}
+
+interface Runtime {
+	REPO_ROOT: string;
+	PACKAGE_NAME: string;
+	DEFAULT_OWNER: { email: string; password: string; firstName: string; lastName: string };
+	ensureN8n(): Promise<N8nInstall>;
+	bcryptHash(n8n: N8nInstall, password: string): string;
+	runN8nCli(n8n: N8nInstall, args: string[], options: StartOptions): Promise<string>;
+	startN8n(n8n: N8nInstall, options: StartOptions): N8nProcess;
+	waitFor<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, options?: { timeoutMs?: number; intervalMs?: number; what?: string }): Promise<T>;
+	waitForHealthy(handle: N8nProcess, options?: { timeoutMs?: number }): Promise<unknown>;
+	httpRequest(url: string, options?: { method?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<HttpResponse>;
+	installPackageTarball(userFolder: string, tgz: string): Promise<string>;
+	packRepo(destination: string): Promise<string>;
+	run(command: string, args: string[], options?: { cwd?: string; quiet?: boolean; label?: string }): Promise<string>;
+	npmCliPath(): string;
+	log(message: string): void;
+}
+
+export const { waitFor, httpRequest, log } = runtime;
+
+export interface WorkflowSpec {
+	id: string;
+	name: string;
+	nodes: Array<Record<string, unknown>>;
+	connections?: Record<string, unknown>;
+}
+
+export interface CredentialSpec {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+export interface Execution {
+	id: string;
+	workflowId: string;
+	status: string;
+	mode: string;
+	finished: boolean;
+	data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }> | null> } }>>; error?: unknown } };
+}
+
+export interface HarnessOptions {
+	port: number;
+	workflows: WorkflowSpec[];
+	credentials: CredentialSpec[];
+	/** Each webhook the suite uses and a request that proves it is answered by its node (not 404 / starting up). */
+	readiness: Array<{ path: string; probe: (harness: N8nHarness) => Promise<HttpResponse>; ready: (res: HttpResponse) => boolean }>;
+}
+
+const WORK_ROOT = path.join(runtime.REPO_ROOT, 'test', 'e2e', '.work');
+
+export class N8nHarness {
+	private process?: N8nProcess;
+	private apiKey?: string;
+	private startCount = 0;
+
+	private constructor(
+		readonly n8n: N8nInstall,
+		readonly userFolder: string,
+		readonly options: HarnessOptions,
+		private readonly startOptions: StartOptions,
+	) {}
+
+	get url(): string {
+		if (!this.process) throw new Error('n8n is not running');
+		return this.process.url;
+	}
+
+	/**
+	 * Installs n8n (cached), packs this package, installs the tarball into a fresh user folder,
+	 * imports and publishes the workflows, and starts n8n. Call `stop()` in afterAll, always.
+	 */
+	static async create(options: HarnessOptions): Promise<N8nHarness> {
+		const n8n = await runtime.ensureN8n();
+		fs.mkdirSync(WORK_ROOT, { recursive: true });
+		// Keep the last few runs' folders (logs) for a look after a failure.
+		const previous = fs.readdirSync(WORK_ROOT).filter((d) => d.startsWith('run-')).sort();
+		for (const old of previous.slice(0, Math.max(0, previous.length - 2))) fs.rmSync(path.join(WORK_ROOT, old), { recursive: true, force: true });
+		const userFolder = fs.mkdtempSync(path.join(WORK_ROOT, `run-${new Date().toISOString().replace(/[:.]/g, '-')}-`));
+		const password = runtime.DEFAULT_OWNER.password;
+		const startOptions: StartOptions = {
+			port: options.port,
+			userFolder,
+			encryptionKey: randomBytes(24).toString('hex'),
+			owner: { ...runtime.DEFAULT_OWNER, passwordHash: runtime.bcryptHash(n8n, password) },
+			env: { N8N_LOG_LEVEL: 'info', DB_SQLITE_POOL_SIZE: '2' },
+		};
+		const harness = new N8nHarness(n8n, userFolder, options, startOptions);
+		await harness.install();
+		await harness.start();
+		return harness;
+	}
+
+	private async install(): Promise<void> {
+		const distNode = path.join(runtime.REPO_ROOT, 'dist', 'nodes');
+		if (!fs.existsSync(distNode)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+		const started = Date.now();
+		const packDir = path.join(this.userFolder, 'pack');
+		const tgz = await runtime.packRepo(packDir);
+		await runtime.installPackageTarball(this.userFolder, tgz);
+		log(`e2e: ${path.basename(tgz)} installed into ${this.userFolder}/.n8n/nodes (${Date.now() - started} ms)`);
+
+		const credentialsFile = path.join(this.userFolder, 'credentials.json');
+		fs.writeFileSync(credentialsFile, JSON.stringify(this.options.credentials, null, 2));
+		const workflowsFile = path.join(this.userFolder, 'workflows.json');
+		fs.writeFileSync(
+			workflowsFile,
+			JSON.stringify(
+				this.options.workflows.map((w) => ({
+					id: w.id,
+					name: w.name,
+					active: false,
+					nodes: w.nodes,
+					connections: w.connections ?? {},
+					settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all', saveManualExecutions: true },
+					pinData: {},
+				})),
+				null,
+				2,
+			),
+		);
+		await this.cli(['import:credentials', `--input=${credentialsFile}`]);
+		await this.cli(['import:workflow', `--input=${workflowsFile}`]);
+		for (const workflow of this.options.workflows) {
+			await this.cli(['publish:workflow', `--id=${workflow.id}`]);
+		}
+		log(`e2e: ${this.options.credentials.length} credentials, ${this.options.workflows.length} workflows imported and published (${Date.now() - started} ms)`);
+	}
+
+	/** Runs an n8n CLI command on this user folder (n8n must be stopped). */
+	async cli(args: string[]): Promise<string> {
+		if (this.process) throw new Error('stop n8n before running its CLI on the same folder');
+		return runtime.runN8nCli(this.n8n, args, this.startOptions);
+	}
+
+	async start(): Promise<void> {
+		if (this.process) return;
+		const started = Date.now();
+		this.startCount += 1;
+		const logFile = path.join(this.userFolder, `n8n-${this.startCount}.log`);
+		this.process = runtime.startN8n(this.n8n, { ...this.startOptions, logFile });
+		try {
+			await runtime.waitForHealthy(this.process, { timeoutMs: 180000 });
+			const healthyAfter = Date.now() - started;
+			for (const webhook of this.options.readiness) {
+				await waitFor(
+					async () => {
+						if (this.process?.exitInfo) throw new Error(`n8n exited: ${JSON.stringify(this.process.exitInfo)}`);
+						const res = await webhook.probe(this);
+						return webhook.ready(res);
+					},
+					{ timeoutMs: 120000, intervalMs: 500, what: `webhook ${webhook.path} to be answered by its node` },
+				);
+			}
+			log(`e2e: n8n ${this.n8n.version} up at ${this.process.url} (healthy after ${healthyAfter} ms, webhooks ready after ${Date.now() - started} ms; log ${logFile})`);
+			if (!this.apiKey) this.apiKey = await this.createApiKey();
+		} catch (err) {
+			const tail = this.process.logTail(8000);
+			await this.stop();
+			throw new Error(`${(err as Error).message}\n--- n8n log (${logFile}) ---\n${tail}`);
+		}
+	}
+
+	async stop(): Promise<void> {
+		const process = this.process;
+		this.process = undefined;
+		if (process) await process.stop();
+	}
+
+	/** Stops n8n and starts it again on the same database. */
+	async restart(): Promise<void> {
+		await this.stop();
+		await this.start();
+	}
+
+	logTail(chars = 6000): string {
+		return this.process?.logTail(chars) ?? '';
+	}
+
+	private async createApiKey(): Promise<string> {
+		const browserId = 'verified-webhooks-e2e';
+		const login = await httpRequest(`${this.url}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'browser-id': browserId },
+			body: JSON.stringify({ emailOrLdapLoginId: runtime.DEFAULT_OWNER.email, password: runtime.DEFAULT_OWNER.password }),
+		});
+		if (login.status !== 200) throw new Error(`POST /rest/login: ${login.status} ${login.body}`);
+		const setCookie = login.headers['set-cookie'];
+		const cookie = (Array.isArray(setCookie) ? setCookie : [setCookie ?? ''])
+			.map((c) => c.split(';')[0])
+			.filter(Boolean)
+			.join('; ');
+		const session = { cookie, 'browser-id': browserId };
+		const scopesRes = await httpRequest(`${this.url}/rest/api-keys/scopes`, { headers: session });
+		if (scopesRes.status !== 200) throw new Error(`GET /rest/api-keys/scopes: ${scopesRes.status} ${scopesRes.body}`);
+		const scopes = (JSON.parse(scopesRes.body) as { data: string[] }).data;
+		const created = await httpRequest(`${this.url}/rest/api-keys`, {
+			method: 'POST',
+			headers: { ...session, 'content-type': 'application/json' },
+			body: JSON.stringify({ label: 'e2e', scopes, expiresAt: null }),
+		});
+		if (created.status !== 200) throw new Error(`POST /rest/api-keys: ${created.status} ${created.body}`);
+		return (JSON.parse(created.body) as { data: { rawApiKey: string } }).data.rawApiKey;
+	}
+
+	/** GET on the public API (`/api/v1/...`). */
+	async api<T>(pathAndQuery: string): Promise<T> {
+		if (!this.apiKey) throw new Error('no API key yet');
+		const res = await httpRequest(`${this.url}/api/v1${pathAndQuery}`, { headers: { 'X-N8N-API-KEY': this.apiKey, accept: 'application/json' } });
+		if (res.status !== 200) throw new Error(`GET /api/v1${pathAndQuery}: ${res.status} ${res.body}`);
+		return JSON.parse(res.body) as T;
+	}
+
+	/** Every finished execution of a workflow, newest first, with its data. */
+	async executions(workflowId: string): Promise<Execution[]> {
+		const all: Execution[] = [];
+		let cursor: string | undefined;
+		do {
+			const page = await this.api<{ data: Execution[]; nextCursor?: string | null }>(
+				`/executions?workflowId=${encodeURIComponent(workflowId)}&includeData=true&limit=250${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+			);
+			all.push(...page.data);
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor);
+		return all.sort((a, b) => Number(b.id) - Number(a.id));
+	}
+
+	/** POST a raw body to a production webhook. */
+	async post(webhookPath: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<HttpResponse> {
+		return httpRequest(`${this.url}/webhook/${webhookPath}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body,
+		});
+	}
+}
+
+/** Fresh ids for each run, so that suites never see another run's data. */
+export function uniqueTag(): string {
+	return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
