@@ -1,4 +1,4 @@
-import { DEFAULT_DEDUPE_MAX_ENTRIES, DedupeStore, dedupeStoreFor, resetDedupeStores, type PersistedDedupe } from '../../nodes/shared/core/dedupe';
+import { DEFAULT_DEDUPE_MAX_ENTRIES, DedupeStore, dedupeStoreFor, resetDedupeStores } from '../../nodes/shared/core/dedupe';
 
 const T0 = Date.UTC(2026, 5, 1, 14, 32, 0); // 2026-06-01T14:32:00Z, a whole second
 const HOUR = 3_600_000;
@@ -61,10 +61,10 @@ describe('DedupeStore bound', () => {
 		expect(store.maxEntries).toBe(3);
 		for (const [i, key] of ['a', 'b', 'c', 'd'].entries()) store.checkAndRecord(key, T0 + i, WINDOW);
 		expect(store.size).toBe(3);
-		expect(Object.keys(store.toPersisted().seen)).toEqual(['b', 'c', 'd']);
+		expect(store.keys()).toEqual(['b', 'c', 'd']);
 		// 'a' was evicted: it passes again (and evicts 'b')
 		expect(store.checkAndRecord('a', T0 + 10, WINDOW)).toBe(false);
-		expect(Object.keys(store.toPersisted().seen)).toEqual(['c', 'd', 'a']);
+		expect(store.keys()).toEqual(['c', 'd', 'a']);
 		expect(store.checkAndRecord('d', T0 + 11, WINDOW)).toBe(true);
 		expect(store.checkAndRecord('c', T0 + 12, WINDOW)).toBe(true);
 	});
@@ -74,7 +74,7 @@ describe('DedupeStore bound', () => {
 		store.checkAndRecord('a', T0, 1000);
 		store.checkAndRecord('b', T0 + 500, 1000);
 		expect(store.checkAndRecord('a', T0 + 1000, 1000)).toBe(false); // a expired, recorded anew
-		expect(Object.keys(store.toPersisted().seen)).toEqual(['b', 'a']);
+		expect(store.keys()).toEqual(['b', 'a']);
 	});
 
 	it('defaults to DEFAULT_DEDUPE_MAX_ENTRIES', () => {
@@ -97,7 +97,7 @@ describe('DedupeStore bound', () => {
 		expect(store.checkAndRecord('evt_99000', T0 + 100_000, WINDOW)).toBe(true);
 		expect(store.checkAndRecord('evt_98999', T0 + 100_000, WINDOW)).toBe(false);
 		expect(store.size).toBe(1_000);
-		expect(Object.keys(store.toPersisted().seen)).toHaveLength(1_000);
+		expect(store.keys()).toHaveLength(1_000);
 	});
 
 	it('keeps the default bound under 100 000 unique keys with a sha256-sized key', () => {
@@ -114,7 +114,7 @@ describe('DedupeStore.resize', () => {
 		for (const [i, key] of ['a', 'b', 'c', 'd', 'e'].entries()) store.checkAndRecord(key, T0 + i, WINDOW);
 		store.resize(2);
 		expect(store.maxEntries).toBe(2);
-		expect(Object.keys(store.toPersisted().seen)).toEqual(['d', 'e']);
+		expect(store.keys()).toEqual(['d', 'e']);
 		store.resize(10);
 		expect(store.maxEntries).toBe(10);
 		expect(store.size).toBe(2);
@@ -148,7 +148,7 @@ describe('DedupeStore.prune', () => {
 		store.checkAndRecord('b', T0 + 1000, WINDOW);
 		store.checkAndRecord('c', T0 + 2000, WINDOW);
 		store.prune(T0 + 1000 + 5000, 5000);
-		expect(Object.keys(store.toPersisted().seen)).toEqual(['c']);
+		expect(store.keys()).toEqual(['c']);
 		store.prune(T0 + 2000 + 4999, 5000);
 		expect(store.size).toBe(1);
 		store.prune(T0 + 2000 + 5000, 5000);
@@ -163,21 +163,43 @@ describe('DedupeStore.prune', () => {
 });
 
 describe('DedupeStore persistence', () => {
-	it('toPersisted writes v:1 and first-seen Unix seconds', () => {
+	it('toPersisted writes v:2, one "<key> <first-seen seconds, base 36>" line per key, oldest first', () => {
 		const store = new DedupeStore();
 		store.checkAndRecord('evt_7f3a9b2c', T0 + 999, WINDOW);
 		store.checkAndRecord('evt_2', T0 + 5_000, WINDOW);
-		expect(store.toPersisted()).toEqual({ v: 1, seen: { evt_7f3a9b2c: T0 / 1000, evt_2: T0 / 1000 + 5 } });
+		const s = (ms: number) => Math.floor(ms / 1000).toString(36);
+		expect(store.toPersisted()).toEqual({ v: 2, journal: `evt_7f3a9b2c ${s(T0)}\nevt_2 ${s(T0 + 5000)}\n` });
 	});
 
-	it('toPersisted keeps odd keys as inert own properties', () => {
+	it('keeps the journal in step with pruning, eviction and re-recording (O(1) per request)', () => {
+		const store = new DedupeStore(3);
+		for (let i = 0; i < 5; i++) store.checkAndRecord(`k${i}`, T0 + i * 1000, 10_000);
+		const lines = (p: { journal: string }) => p.journal.trim().split('\n').map((l) => l.split(' ')[0]);
+		expect(lines(store.toPersisted())).toEqual(['k2', 'k3', 'k4']);
+		store.checkAndRecord('k5', T0 + 13_500, 10_000); // prunes k2, k3 (older than 10 s)
+		expect(lines(store.toPersisted())).toEqual(['k4', 'k5']);
+		store.forget('k4');
+		expect(lines(store.toPersisted())).toEqual(['k5']);
+	});
+
+	it('stores long or odd keys as a fingerprint, consistently', () => {
+		const store = new DedupeStore();
+		const long = `sha256:${'a'.repeat(64)}`;
+		store.checkAndRecord(long, T0, WINDOW);
+		store.checkAndRecord('with space', T0, WINDOW);
+		expect(store.keys().every((k) => /^#[A-Za-z0-9_-]{22}$/.test(k))).toBe(true);
+		const after = new DedupeStore();
+		after.merge(JSON.parse(JSON.stringify(store.toPersisted())), T0 + 1000, WINDOW);
+		expect(after.checkAndRecord(long, T0 + 2000, WINDOW)).toBe(true);
+		expect(after.checkAndRecord('with space', T0 + 2000, WINDOW)).toBe(true);
+	});
+
+	it('toPersisted keeps odd keys inert', () => {
 		const store = new DedupeStore();
 		store.checkAndRecord('__proto__', T0, WINDOW);
 		store.checkAndRecord('constructor', T0, WINDOW);
 		const persisted = store.toPersisted();
-		expect(Object.getPrototypeOf(persisted.seen)).toBe(Object.prototype);
-		expect(Object.keys(persisted.seen)).toEqual(['__proto__', 'constructor']);
-		expect(Object.getOwnPropertyDescriptor(persisted.seen, '__proto__')?.value).toBe(T0 / 1000);
+		expect(store.keys()).toEqual(['__proto__', 'constructor']);
 		expect(({} as Record<string, unknown>).constructor).toBe(Object);
 		// it survives a JSON round trip (workflow static data) and a merge
 		const revived = JSON.parse(JSON.stringify(persisted));
@@ -209,7 +231,7 @@ describe('DedupeStore persistence', () => {
 		before.checkAndRecord('recent', T0 + 10 * HOUR, WINDOW);
 		const after = new DedupeStore();
 		after.merge(before.toPersisted(), T0 + WINDOW + HOUR, WINDOW);
-		expect(Object.keys(after.toPersisted().seen)).toEqual(['recent']);
+		expect(after.keys()).toEqual(['recent']);
 		expect(after.checkAndRecord('old', T0 + WINDOW + HOUR, WINDOW)).toBe(false);
 		expect(after.checkAndRecord('recent', T0 + WINDOW + HOUR, WINDOW)).toBe(true);
 	});
@@ -217,11 +239,13 @@ describe('DedupeStore persistence', () => {
 	it('merge keeps what the store already holds and orders everything by first-seen time', () => {
 		const store = new DedupeStore(3);
 		store.checkAndRecord('live', T0 + 3000, WINDOW);
-		const persisted: PersistedDedupe = { v: 1, seen: { p2: T0 / 1000 + 2, p1: T0 / 1000 + 1, live: T0 / 1000 - 100, p4: T0 / 1000 + 4 } };
+		// the format of development builds (v1) is still read
+		const persisted = { v: 1, seen: { p2: T0 / 1000 + 2, p1: T0 / 1000 + 1, live: T0 / 1000 - 100, p4: T0 / 1000 + 4 } };
 		store.merge(persisted, T0 + 5000, WINDOW);
 		// 'live' keeps its own time (3 s); bound 3 evicts the oldest, p1
-		expect(store.toPersisted()).toEqual({ v: 1, seen: { p2: T0 / 1000 + 2, live: T0 / 1000 + 3, p4: T0 / 1000 + 4 } });
-		expect(Object.keys(store.toPersisted().seen)).toEqual(['p2', 'live', 'p4']);
+		const s = (sec: number) => sec.toString(36);
+		expect(store.toPersisted()).toEqual({ v: 2, journal: `p2 ${s(T0 / 1000 + 2)}\nlive ${s(T0 / 1000 + 3)}\np4 ${s(T0 / 1000 + 4)}\n` });
+		expect(store.keys()).toEqual(['p2', 'live', 'p4']);
 	});
 
 	it.each<[string, unknown]>([
@@ -231,7 +255,9 @@ describe('DedupeStore persistence', () => {
 		['a number', 1],
 		['an array', [{ v: 1, seen: { k: T0 / 1000 } }]],
 		['no version', { seen: { k: T0 / 1000 } }],
-		['another version', { v: 2, seen: { k: T0 / 1000 } }],
+		['another version', { v: 3, seen: { k: T0 / 1000 } }],
+		['v2 without a journal', { v: 2, seen: { k: T0 / 1000 } }],
+		['v2 journal of garbage lines', { v: 2, journal: 'no-time\n k\nk zz!\n\n' }],
 		['a string version', { v: '1', seen: { k: T0 / 1000 } }],
 		['seen missing', { v: 1 }],
 		['seen null', { v: 1, seen: null }],
@@ -241,7 +267,7 @@ describe('DedupeStore persistence', () => {
 		const store = new DedupeStore();
 		store.checkAndRecord('existing', T0, WINDOW);
 		expect(() => store.merge(input, T0 + 1000, WINDOW)).not.toThrow();
-		expect(Object.keys(store.toPersisted().seen)).toEqual(['existing']);
+		expect(store.keys()).toEqual(['existing']);
 		expect(store.checkAndRecord('k', T0 + 1000, WINDOW)).toBe(false);
 	});
 
@@ -249,7 +275,7 @@ describe('DedupeStore persistence', () => {
 		const store = new DedupeStore();
 		const input = { v: 1, seen: { good: T0 / 1000, nan: NaN, text: 'soon', obj: {}, undef: undefined, inf: Infinity } };
 		expect(() => store.merge(input, T0 + 1000, WINDOW)).not.toThrow();
-		expect(Object.keys(store.toPersisted().seen)).toEqual(['good']);
+		expect(store.keys()).toEqual(['good']);
 	});
 
 	it('merge does not pollute prototypes with a hostile persisted record', () => {
@@ -266,7 +292,7 @@ describe('DedupeStore persistence', () => {
 		const store = new DedupeStore(10);
 		store.merge({ v: 1, seen }, T0 + 60_000, WINDOW);
 		expect(store.size).toBe(10);
-		expect(Object.keys(store.toPersisted().seen)).toEqual(Array.from({ length: 10 }, (_, i) => `k${40 + i}`));
+		expect(store.keys()).toEqual(Array.from({ length: 10 }, (_, i) => `k${40 + i}`));
 	});
 });
 

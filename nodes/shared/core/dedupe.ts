@@ -1,20 +1,48 @@
-/** How a dedupe record is kept in workflow static data: delivery key → first-seen time (Unix seconds). */
+import { createHash } from 'crypto';
+
+/**
+ * How a dedupe record is kept in workflow static data: one line per delivery key, oldest first,
+ * `<key> <first-seen Unix seconds in base 36>\n`. A single string, because n8n rewrites a
+ * workflow's whole static data on every save: a string of 10,000 short lines costs one copy to
+ * serialize, where an object of 10,000 properties costs ten thousand.
+ */
 export interface PersistedDedupe {
+	v: 2;
+	journal: string;
+}
+
+/** The format of 0.1.0 development builds: key → first-seen Unix seconds. Still read. */
+interface PersistedDedupeV1 {
 	v: 1;
-	seen: Record<string, number>;
+	seen: Record<string, unknown>;
 }
 
 export const DEFAULT_DEDUPE_MAX_ENTRIES = 10_000;
 
+/** Keys are stored as given when short and plain; others as a 128-bit fingerprint. */
+const PLAIN_KEY = /^[\x21-\x7e]{1,64}$/;
+
+export function storageKey(key: string): string {
+	return PLAIN_KEY.test(key) ? key : `#${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`;
+}
+
+const line = (key: string, atMs: number) => `${key} ${Math.floor(atMs / 1000).toString(36)}\n`;
+
 /**
  * Remembers delivery keys for a time window, in memory, bounded: past `maxEntries` the oldest
  * key is evicted first. A Map keeps insertion order, which is first-seen order, so pruning and
- * eviction only ever look at the front.
+ * eviction only ever look at the front, and the journal only ever grows at the end and is cut
+ * at the front: every request costs O(1), whatever the bound.
  */
 export class DedupeStore {
 	private readonly seenAt = new Map<string, number>();
 
 	private bound = DEFAULT_DEDUPE_MAX_ENTRIES;
+
+	private journal = '';
+
+	/** Set when a key leaves from the middle: the journal is rebuilt once, when next read. */
+	private journalStale = false;
 
 	constructor(maxEntries: number = DEFAULT_DEDUPE_MAX_ENTRIES) {
 		this.resize(maxEntries);
@@ -24,14 +52,19 @@ export class DedupeStore {
 		return this.bound;
 	}
 
+	get size(): number {
+		return this.seenAt.size;
+	}
+
 	/** Changes the bound; a smaller one evicts the oldest keys at once. */
 	resize(maxEntries: number): void {
 		this.bound = typeof maxEntries === 'number' && Number.isFinite(maxEntries) ? Math.max(1, Math.floor(maxEntries)) : DEFAULT_DEDUPE_MAX_ENTRIES;
 		this.evictOverflow();
 	}
 
-	get size(): number {
-		return this.seenAt.size;
+	/** The keys held, oldest first (as stored: see `storageKey`). */
+	keys(): string[] {
+		return [...this.seenAt.keys()];
 	}
 
 	/**
@@ -39,18 +72,20 @@ export class DedupeStore {
 	 * that concurrent deliveries of one event in one process cannot both pass.
 	 */
 	checkAndRecord(key: string, nowMs: number, windowMs: number): boolean {
+		const stored = storageKey(key);
 		this.prune(nowMs, windowMs);
-		const previous = this.seenAt.get(key);
+		const previous = this.seenAt.get(stored);
 		if (previous !== undefined && previous > nowMs - windowMs) return true;
-		this.seenAt.delete(key);
-		this.seenAt.set(key, nowMs);
+		if (previous !== undefined) this.removeFromMiddle(stored);
+		this.seenAt.set(stored, nowMs);
+		if (!this.journalStale) this.journal += line(stored, nowMs);
 		this.evictOverflow();
 		return false;
 	}
 
 	/** Forgets a key, for a delivery that was recorded but could not be handed to n8n. */
 	forget(key: string): void {
-		this.seenAt.delete(key);
+		this.removeFromMiddle(storageKey(key));
 	}
 
 	/** Drops keys older than the window, oldest first. */
@@ -58,51 +93,71 @@ export class DedupeStore {
 		const oldest = nowMs - windowMs;
 		for (const [key, at] of this.seenAt) {
 			if (at > oldest) break;
-			this.seenAt.delete(key);
+			this.removeOldest(key, at);
 		}
 	}
 
 	/** Adds persisted keys that this store does not hold yet (after a restart), keeping age order. */
 	merge(persisted: unknown, nowMs: number, windowMs: number): void {
-		if (!isPersisted(persisted)) return;
 		const oldest = nowMs - windowMs;
 		const incoming: Array<[string, number]> = [];
-		for (const key of Object.keys(persisted.seen)) {
-			const at = persisted.seen[key] * 1000;
-			if (Number.isFinite(at) && at > oldest && !this.seenAt.has(key)) incoming.push([key, at]);
+		for (const [key, at] of readPersisted(persisted)) {
+			if (at > oldest && !this.seenAt.has(key)) incoming.push([key, at]);
 		}
 		if (incoming.length === 0) return;
 		const all = [...incoming, ...this.seenAt].sort((a, b) => a[1] - b[1]);
 		this.seenAt.clear();
 		for (const [key, at] of all) this.seenAt.set(key, at);
+		this.journalStale = true;
 		this.evictOverflow();
 	}
 
 	toPersisted(): PersistedDedupe {
-		const seen: Record<string, number> = {};
-		// keys are delivery keys we made (event ids, hashes); defineProperty keeps even odd ones inert
-		for (const [key, at] of this.seenAt) {
-			Object.defineProperty(seen, key, { value: Math.floor(at / 1000), enumerable: true, writable: true, configurable: true });
+		if (this.journalStale) {
+			let journal = '';
+			for (const [key, at] of this.seenAt) journal += line(key, at);
+			this.journal = journal;
+			this.journalStale = false;
 		}
-		return { v: 1, seen };
+		return { v: 2, journal: this.journal };
+	}
+
+	private removeOldest(key: string, at: number): void {
+		this.seenAt.delete(key);
+		if (!this.journalStale) this.journal = this.journal.slice(line(key, at).length);
+	}
+
+	private removeFromMiddle(key: string): void {
+		if (this.seenAt.delete(key)) this.journalStale = true;
 	}
 
 	private evictOverflow(): void {
 		while (this.seenAt.size > this.bound) {
-			const oldest = this.seenAt.keys().next().value as string;
-			this.seenAt.delete(oldest);
+			const [key, at] = this.seenAt.entries().next().value as [string, number];
+			this.removeOldest(key, at);
 		}
 	}
 }
 
-function isPersisted(value: unknown): value is PersistedDedupe {
-	return (
-		value !== null &&
-		typeof value === 'object' &&
-		(value as PersistedDedupe).v === 1 &&
-		(value as PersistedDedupe).seen !== null &&
-		typeof (value as PersistedDedupe).seen === 'object'
-	);
+/** Reads either persisted format into [key, first-seen ms] pairs, skipping anything malformed. */
+function readPersisted(value: unknown): Array<[string, number]> {
+	if (value === null || typeof value !== 'object') return [];
+	const pairs: Array<[string, number]> = [];
+	if ((value as PersistedDedupe).v === 2 && typeof (value as PersistedDedupe).journal === 'string') {
+		for (const entry of (value as PersistedDedupe).journal.split('\n')) {
+			const space = entry.indexOf(' ');
+			const key = entry.slice(0, space);
+			const seconds = parseInt(entry.slice(space + 1), 36);
+			if (space > 0 && PLAIN_KEY.test(key) && Number.isFinite(seconds)) pairs.push([key, seconds * 1000]);
+		}
+	} else if ((value as PersistedDedupeV1).v === 1 && (value as PersistedDedupeV1).seen !== null && typeof (value as PersistedDedupeV1).seen === 'object') {
+		const seen = (value as PersistedDedupeV1).seen;
+		for (const key of Object.keys(seen)) {
+			const seconds = seen[key];
+			if (typeof seconds === 'number' && Number.isFinite(seconds)) pairs.push([storageKey(key), seconds * 1000]);
+		}
+	}
+	return pairs;
 }
 
 /**
