@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: build, the unit suite, then the end-to-end suite against a real n8n (installed into a
+ * cache outside the repo on first use, see scripts/n8n-runtime.cjs). Prints each suite's counts and a
+ * closing `total: N passed, N failed` line; exits non-zero when a suite fails or runs no test.
+ *
+ * SKIP_E2E=1 skips the end-to-end suite for quick local loops (CI never sets it).
+ * Extra arguments go to both jest runs (e.g. `npm test -- -t Chatzuri`).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { REPO_ROOT, ensureN8n, log, npmCliPath } from './n8n-runtime.mjs';
+
+const extraArgs = process.argv.slice(2);
+const skipE2e = process.env.SKIP_E2E === '1' || process.env.SKIP_E2E === 'true';
+const started = Date.now();
+const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(0)} s`;
+
+function run(command, args, env = process.env) {
+	return new Promise((resolve) => {
+		const child = spawn(command, args, { cwd: REPO_ROOT, stdio: 'inherit', env });
+		const forward = (signal) => child.kill(signal);
+		process.on('SIGINT', forward);
+		process.on('SIGTERM', forward);
+		child.on('close', (code, signal) => {
+			process.off('SIGINT', forward);
+			process.off('SIGTERM', forward);
+			resolve(code ?? (signal ? 1 : 0));
+		});
+	});
+}
+
+function heading(text) {
+	process.stdout.write(`\n=== ${text} ===\n`);
+}
+
+async function jest(project, args) {
+	const outputFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vw-jest-')), `${project}.json`);
+	const jestBin = path.join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+	const since = Date.now();
+	const code = await run(process.execPath, [jestBin, '--selectProjects', project, '--json', `--outputFile=${outputFile}`, ...args, ...extraArgs]);
+	let result;
+	try {
+		result = JSON.parse(fs.readFileSync(outputFile, 'utf8'));
+	} catch {
+		result = undefined;
+	}
+	fs.rmSync(path.dirname(outputFile), { recursive: true, force: true });
+	const counts = {
+		passed: result?.numPassedTests ?? 0,
+		failed: result?.numFailedTests ?? 0,
+		skipped: (result?.numPendingTests ?? 0) + (result?.numTodoTests ?? 0),
+		suitesFailed: result?.numFailedTestSuites ?? 0,
+	};
+	const ok = code === 0 && result?.success === true && counts.passed > 0;
+	return { project, code, ok, counts, time: seconds(since) };
+}
+
+const results = [];
+let buildOk = true;
+
+heading('build');
+const buildStarted = Date.now();
+buildOk = (await run(process.execPath, [npmCliPath(), 'run', 'build'])) === 0;
+log(`build ${buildOk ? 'done' : 'FAILED'} (${seconds(buildStarted)})`);
+
+if (buildOk) {
+	heading('unit tests');
+	results.push(await jest('unit', []));
+
+	if (skipE2e) {
+		heading('end-to-end tests: skipped (SKIP_E2E is set)');
+	} else {
+		heading('end-to-end tests (a real n8n)');
+		let runtimeOk = true;
+		try {
+			// Outside jest, so that a first-time install shows its progress as it goes.
+			const since = Date.now();
+			const n8n = await ensureN8n();
+			log(`n8n ${n8n.version} on Node ${n8n.node.version} ready (${seconds(since)})`);
+		} catch (error) {
+			runtimeOk = false;
+			log(`could not install n8n: ${error.message}`);
+			results.push({ project: 'e2e', code: 1, ok: false, counts: { passed: 0, failed: 0, skipped: 0, suitesFailed: 1 }, time: '0 s' });
+		}
+		if (runtimeOk) results.push(await jest('e2e', ['--runInBand']));
+	}
+}
+
+heading('summary');
+if (!buildOk) process.stdout.write('build: FAILED\n');
+const total = { passed: 0, failed: 0, skipped: 0 };
+for (const r of results) {
+	const { passed, failed, skipped, suitesFailed } = r.counts;
+	total.passed += passed;
+	total.failed += failed;
+	total.skipped += skipped;
+	const notes = [suitesFailed ? `${suitesFailed} failing suite(s)` : '', r.ok ? '' : 'FAILED', r.time].filter(Boolean).join(', ');
+	process.stdout.write(`${r.project}: ${passed} passed, ${failed} failed, ${skipped} skipped (${notes})\n`);
+}
+const ok = buildOk && results.length > 0 && results.every((r) => r.ok);
+process.stdout.write(`(whole run: ${seconds(started)}; ${ok ? 'OK' : 'FAILED'})\n`);
+process.stdout.write(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
+process.exit(ok ? 0 : 1);
