@@ -490,7 +490,8 @@ async function installPackageTarball(userFolder, tgz) {
 		[npmCliPath(), 'install', path.resolve(tgz), '--ignore-scripts', '--omit=dev', '--omit=peer', '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'],
 		{ cwd: nodesDir, quiet: true, label: 'npm install <package tarball>' },
 	);
-	const installed = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	const name = JSON.parse(childProcess.execFileSync('tar', ['-xzOf', path.resolve(tgz), 'package/package.json'], { encoding: 'utf8' })).name;
+	const installed = path.join(nodesDir, 'node_modules', name);
 	if (!fs.existsSync(path.join(installed, 'package.json'))) throw new Error(`the tarball did not install into ${installed}`);
 	return installed;
 }
