@@ -35,7 +35,8 @@ function credentialSecrets(credentials: IDataObject, definition: ProviderDefinit
 	return {
 		current: text(definition.credential.secret),
 		previous: text(definition.credential.previousSecret),
-		headerName: text(definition.credential.headerName),
+		// trimmed once here, so that authentication and the redaction of "include headers" agree
+		headerName: text(definition.credential.headerName).trim(),
 	};
 }
 

@@ -35,7 +35,10 @@ export interface WebhookCall {
 export async function callWebhook(node: INodeType, request: FakeRequestInit, init: FakeNodeInit = {}): Promise<WebhookCall> {
 	const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, 'utf8');
 	const headers: Record<string, string> = {};
-	for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+	// as Node builds req.headers: a header literally named __proto__ is an own property
+	for (const [name, value] of Object.entries(request.headers ?? {})) {
+		Object.defineProperty(headers, name.toLowerCase(), { value, enumerable: true, writable: true, configurable: true });
+	}
 	let parsedBody: unknown;
 	try {
 		parsedBody = rawBody.length ? JSON.parse(rawBody.toString('utf8')) : undefined;

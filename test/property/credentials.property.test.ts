@@ -74,7 +74,7 @@ describe(`property: credentials and secrets (${label})`, () => {
 							const text = JSON.stringify(uniqueSample(t.definition.provider, spec, n));
 							const auth = signWith(t.definition.verification, text, { secret: usePrevious ? previous : secret, headerName: header.name });
 							const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': 'abc' };
-							for (const [name, value] of Object.entries(auth)) headers[caseOfName === 'lower' ? name.toLowerCase() : caseOfName === 'upper' ? name.toUpperCase() : name] = value;
+							for (const [name, value] of Object.entries(auth)) Object.defineProperty(headers, caseOfName === 'lower' ? name.toLowerCase() : caseOfName === 'upper' ? name.toUpperCase() : name, { value, enumerable: true, writable: true, configurable: true });
 							const options = { includeHeaders: true, includeRawBody: true, ...(mode === 'reject' ? { onUnrecognized: 'reject' } : {}) };
 							const out = captureConsole();
 							let call;
