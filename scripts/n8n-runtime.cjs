@@ -474,25 +474,31 @@ async function waitForHealthy(handle, { timeoutMs = 180000 } = {}) {
 }
 
 /**
- * Installs a packed tarball of this package as n8n's Community Nodes does: into
- * `<userFolder>/.n8n/nodes/node_modules/<name>`, with the tarball's own files, no install scripts,
- * no dev or peer dependencies (n8n provides n8n-workflow).
+ * Installs a packed tarball as n8n 2.41's Community Nodes installs a package
+ * (CommunityPackagesService.downloadPackage, n8n/dist/modules/community-packages/
+ * community-packages.service.js): extract it into `<userFolder>/.n8n/nodes/node_modules/<name>`,
+ * drop its dev, peer and optional dependencies from its package.json, `npm install` its own
+ * dependencies there without scripts, and record it in `.n8n/nodes/package.json`.
  */
 async function installPackageTarball(userFolder, tgz) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	await fsp.mkdir(nodesDir, { recursive: true });
-	const manifest = path.join(nodesDir, 'package.json');
-	if (!fs.existsSync(manifest)) {
-		await fsp.writeFile(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n');
-	}
+	const tarball = path.resolve(tgz);
+	const manifest = JSON.parse(childProcess.execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+	const installed = path.join(nodesDir, 'node_modules', manifest.name);
+	await fsp.rm(installed, { recursive: true, force: true });
+	await fsp.mkdir(installed, { recursive: true });
+	await run('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1'], { quiet: true, label: 'tar' });
+	const { devDependencies, peerDependencies, optionalDependencies, ...kept } = manifest;
+	await fsp.writeFile(path.join(installed, 'package.json'), JSON.stringify(kept, null, 2), 'utf8');
 	await run(
 		process.execPath,
-		[npmCliPath(), 'install', path.resolve(tgz), '--ignore-scripts', '--omit=dev', '--omit=peer', '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'],
-		{ cwd: nodesDir, quiet: true, label: 'npm install <package tarball>' },
+		[npmCliPath(), 'install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error'],
+		{ cwd: installed, quiet: true, label: `npm install (in ${manifest.name})` },
 	);
-	const name = JSON.parse(childProcess.execFileSync('tar', ['-xzOf', path.resolve(tgz), 'package/package.json'], { encoding: 'utf8' })).name;
-	const installed = path.join(nodesDir, 'node_modules', name);
-	if (!fs.existsSync(path.join(installed, 'package.json'))) throw new Error(`the tarball did not install into ${installed}`);
+	const nodesManifestFile = path.join(nodesDir, 'package.json');
+	const nodesManifest = readJson(nodesManifestFile) ?? { name: 'installed-nodes', private: true, dependencies: {} };
+	nodesManifest.dependencies = { ...(nodesManifest.dependencies ?? {}), [manifest.name]: manifest.version };
+	await fsp.writeFile(nodesManifestFile, JSON.stringify(nodesManifest, null, 2) + '\n');
 	return installed;
 }
 

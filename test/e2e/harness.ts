@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 
 // The runtime is plain CommonJS (shared with `npm start`), typed here.
@@ -86,6 +87,7 @@ export interface Execution {
 }
 
 export interface HarnessOptions {
+	/** Preferred port: the first free one from here on is used. */
 	port: number;
 	workflows: WorkflowSpec[];
 	credentials: CredentialSpec[];
@@ -124,8 +126,9 @@ export class N8nHarness {
 		for (const old of previous.slice(0, Math.max(0, previous.length - 2))) fs.rmSync(path.join(WORK_ROOT, old), { recursive: true, force: true });
 		const userFolder = fs.mkdtempSync(path.join(WORK_ROOT, `run-${new Date().toISOString().replace(/[:.]/g, '-')}-`));
 		const password = runtime.DEFAULT_OWNER.password;
+		const port = await freePort(options.port);
 		const startOptions: StartOptions = {
-			port: options.port,
+			port,
 			userFolder,
 			encryptionKey: randomBytes(24).toString('hex'),
 			owner: { ...runtime.DEFAULT_OWNER, passwordHash: runtime.bcryptHash(n8n, password) },
@@ -279,6 +282,22 @@ export class N8nHarness {
 			body,
 		});
 	}
+}
+
+function portIsFree(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
+/** The first port from `preferred` on where n8n (port) and its task broker (port + 10000) can listen. */
+async function freePort(preferred: number): Promise<number> {
+	for (let port = preferred; port < preferred + 50; port++) {
+		if ((await portIsFree(port)) && (await portIsFree(port + 10000))) return port;
+	}
+	throw new Error(`no free port in ${preferred}..${preferred + 49}`);
 }
 
 /** Fresh ids for each run, so that suites never see another run's data. */
