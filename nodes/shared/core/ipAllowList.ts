@@ -1,5 +1,3 @@
-import { isIP } from 'net';
-
 interface Range {
 	bytes: Buffer;
 	prefix: number;
@@ -52,26 +50,50 @@ function toBytes(address: string): Buffer | undefined {
 	if (mapped) text = mapped[1];
 	const zone = text.indexOf('%');
 	if (zone >= 0) text = text.slice(0, zone);
-	const family = isIP(text);
-	if (family === 4) return Buffer.from(text.split('.').map(Number));
-	if (family !== 6) return undefined;
-	const [head, tail = ''] = text.includes('::') ? text.split('::') : [text, undefined as unknown as string];
-	const parse = (part: string) => (part === '' ? [] : part.split(':'));
-	let groups = parse(head);
-	let tailGroups = text.includes('::') ? parse(tail) : [];
-	const expandV4 = (list: string[]) => {
-		const last = list[list.length - 1];
-		if (last && last.includes('.')) {
-			const [a, b, c, d] = last.split('.').map(Number);
-			list.splice(list.length - 1, 1, ((a << 8) | b).toString(16), ((c << 8) | d).toString(16));
-		}
-		return list;
-	};
-	if (text.includes('::')) tailGroups = expandV4(tailGroups);
-	else groups = expandV4(groups);
-	const missing = 8 - groups.length - tailGroups.length;
-	const all = [...groups, ...Array(Math.max(0, missing)).fill('0'), ...tailGroups];
+	const v4 = parseIPv4(text);
+	if (v4) return Buffer.from(v4);
+	const v6 = parseIPv6(text);
+	if (!v6) return undefined;
 	const out = Buffer.alloc(16);
-	all.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
+	v6.forEach((group, i) => out.writeUInt16BE(group, i * 2));
 	return out;
+}
+
+/** Dotted decimal, four octets 0-255 without leading zeros (what Node's net.isIPv4 accepts). */
+function parseIPv4(text: string): number[] | undefined {
+	const octets = text.split('.');
+	if (octets.length !== 4 || !octets.every((octet) => /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)$/.test(octet))) return undefined;
+	return octets.map(Number);
+}
+
+/** Eight 16-bit groups: at most one `::`, an optional trailing dotted IPv4 counting as two groups. */
+function parseIPv6(text: string): number[] | undefined {
+	const halves = text.split('::');
+	if (halves.length > 2) return undefined;
+	const groupsOf = (part: string, allowIPv4: boolean): number[] | undefined => {
+		if (part === '') return [];
+		const pieces = part.split(':');
+		const groups: number[] = [];
+		for (let i = 0; i < pieces.length; i++) {
+			const piece = pieces[i];
+			if (allowIPv4 && i === pieces.length - 1 && piece.includes('.')) {
+				const v4 = parseIPv4(piece);
+				if (!v4) return undefined;
+				groups.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
+			} else if (/^[0-9a-f]{1,4}$/i.test(piece)) {
+				groups.push(parseInt(piece, 16));
+			} else {
+				return undefined;
+			}
+		}
+		return groups;
+	};
+	if (halves.length === 1) {
+		const groups = groupsOf(text, true);
+		return groups && groups.length === 8 ? groups : undefined;
+	}
+	const head = groupsOf(halves[0], false);
+	const tail = groupsOf(halves[1], true);
+	if (!head || !tail || head.length + tail.length > 7) return undefined;
+	return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
 }

@@ -1,6 +1,6 @@
 import { createHmac } from 'crypto';
 
-import { digestsEqual, secretsEqual } from './constantTime';
+import { digestsEqual, matchSecret } from './constantTime';
 import { getHeader, type HeaderBag } from './headers';
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
@@ -114,12 +114,9 @@ function verifyHeaderSecret(
 	const mismatch = named ? Reasons.headerMismatch(fixedName) : Reasons.authHeaderMismatch;
 	const received = getHeader(request.headers, headerName);
 	if (received === undefined || received === '') return { ok: false, reason: missing };
-	let matched: 'current' | 'previous' | undefined;
-	for (const [secret, which] of candidates) {
-		// every candidate is compared, so the time does not tell which one matched
-		if (secretsEqual(received, secret) && matched === undefined) matched = which;
-	}
-	return matched ? { ok: true, matched } : { ok: false, reason: mismatch };
+	// every candidate is compared, so the time does not tell which one matched
+	const index = matchSecret(received, candidates.map(([secret]) => secret));
+	return index >= 0 ? { ok: true, matched: candidates[index][1] } : { ok: false, reason: mismatch };
 }
 
 const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 };
