@@ -118,6 +118,52 @@ function tailOf(file, chars) {
 	}
 }
 
+/**
+ * Runs `fn` holding a lock directory, so that two processes (say `npm start` and `npm test`) never
+ * install into the same place at once. A lock left by a process that died is taken over.
+ */
+async function withLock(lockDir, what, fn) {
+	let lastNotice = 0;
+	for (;;) {
+		try {
+			fs.mkdirSync(lockDir);
+			fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+			break;
+		} catch (err) {
+			if (err.code !== 'EEXIST') throw err;
+			let holder = NaN;
+			try {
+				holder = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+			} catch {
+				/* being written or removed */
+			}
+			let alive = false;
+			if (Number.isInteger(holder) && holder > 0) {
+				try {
+					process.kill(holder, 0);
+					alive = true;
+				} catch (e) {
+					alive = e.code === 'EPERM';
+				}
+			}
+			if (!alive && Number.isInteger(holder)) {
+				fs.rmSync(lockDir, { recursive: true, force: true });
+				continue;
+			}
+			if (Date.now() - lastNotice > 30000) {
+				log(`waiting for another process (pid ${holder}) to finish ${what} …`);
+				lastNotice = Date.now();
+			}
+			await new Promise((r) => setTimeout(r, 2000));
+		}
+	}
+	try {
+		return await fn();
+	} finally {
+		fs.rmSync(lockDir, { recursive: true, force: true });
+	}
+}
+
 // ---------------------------------------------------------------------------------------------
 // Node 24
 // ---------------------------------------------------------------------------------------------
@@ -136,6 +182,15 @@ async function ensureNode24() {
 		headersDir: dir,
 	};
 	if (readJson(path.join(dir, STAMP))) return info;
+	await fsp.mkdir(cacheDir(), { recursive: true });
+	return withLock(`${dir}.lock`, `installing Node ${NODE24_VERSION}`, async () => {
+		if (readJson(path.join(dir, STAMP))) return info;
+		return installNode24(info);
+	});
+}
+
+async function installNode24(info) {
+	const { dir } = info;
 	if (process.platform !== 'linux' || process.arch !== 'x64') {
 		throw new Error(`fetching Node 24 is only set up for linux-x64 (this is ${process.platform}-${process.arch})`);
 	}
@@ -214,7 +269,13 @@ async function ensureN8n() {
 	const hash = lockHash();
 	const dir = path.join(cacheDir(), `n8n-${hash}`);
 	if (readJson(path.join(dir, STAMP))) return n8nInfo(node, dir);
+	return withLock(`${dir}.lock`, 'installing n8n', async () => {
+		if (readJson(path.join(dir, STAMP))) return n8nInfo(node, dir);
+		return installN8n(node, dir, hash);
+	});
+}
 
+async function installN8n(node, dir, hash) {
 	const manifest = readJson(path.join(N8N_MANIFEST_DIR, 'package.json'));
 	const started = Date.now();
 	const logFile = path.join(cacheDir(), `n8n-${hash}.install.log`);
