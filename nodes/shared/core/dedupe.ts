@@ -22,12 +22,14 @@ export const DEFAULT_DEDUPE_MAX_ENTRIES = 10_000;
 /** Keys are stored as given when short and plain; others as a 128-bit fingerprint. */
 const PLAIN_KEY = /^[\x21-\x7e]{1,64}$/;
 
-const BODY_HASH_KEY = /^sha256:([0-9a-f]{64})$/;
+const HEX_128 = /^[0-9a-f]{32}$/;
 
 export function storageKey(key: string): string {
 	// a body-hash key is already a digest: keep 128 bits of it, re-encoded, without hashing again
-	const bodyHash = BODY_HASH_KEY.exec(key);
-	if (bodyHash) return `~${Buffer.from(bodyHash[1].slice(0, 32), 'hex').toString('base64url')}`;
+	if (key.length === 71 && key.startsWith('sha256:')) {
+		const head = key.slice(7, 39);
+		if (HEX_128.test(head)) return `~${Buffer.from(head, 'hex').toString('base64url')}`;
+	}
 	return PLAIN_KEY.test(key) ? key : `#${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`;
 }
 

@@ -186,8 +186,8 @@ export function renderSignedPayload(template: string, rawBody: Buffer, fields: {
 }
 
 /** The HMAC key for a secret: its UTF-8 bytes, or the decoded key of a `whsec_` secret. */
-export function hmacKey(secret: string, format: HmacVerification['secretFormat'] = 'text'): Buffer | undefined {
-	if (format !== 'whsec') return Buffer.from(secret, 'utf8');
+export function hmacKey(secret: string, format: HmacVerification['secretFormat'] = 'text'): string | Buffer | undefined {
+	if (format !== 'whsec') return secret;
 	const encoded = secret.startsWith('whsec_') ? secret.slice(6) : secret;
 	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return undefined;
 	const key = Buffer.from(encoded, 'base64');
