@@ -138,7 +138,7 @@ export async function handleWebhook(
 
 		// 4. deduplicate
 		deliveryKey = described.eventId ?? `sha256:${sha256Hex(rawBody)}`;
-		if (isDuplicate.call(this, options, deliveryKey, res)) {
+		if (isDuplicate.call(this, options, deliveryKey)) {
 			return reply(res, 200, acknowledge('duplicate'));
 		}
 
@@ -200,7 +200,7 @@ function unrecognized(
 		return reply(res, 400, { error: 'unrecognized payload', issues: context.issues });
 	}
 	const deliveryKey = `sha256:${sha256Hex(context.rawBody)}`;
-	if (isDuplicate.call(this, options, deliveryKey, res)) return reply(res, 200, context.acknowledge('duplicate'));
+	if (isDuplicate.call(this, options, deliveryKey)) return reply(res, 200, context.acknowledge('duplicate'));
 	const item: IDataObject = {
 		provider: definition.provider,
 		reason: context.parsed.ok ? 'body is not a known event' : context.parsed.reason,
@@ -232,12 +232,7 @@ function addOptionalFields(
  * Says whether the key was seen inside the window, and records it. The in-process store decides
  * (concurrent deliveries); the workflow's static data carries the record across n8n restarts.
  */
-function isDuplicate(
-	this: IWebhookFunctions,
-	options: TriggerOptions,
-	key: string,
-	res: ExpressLikeResponse,
-): boolean {
+function isDuplicate(this: IWebhookFunctions, options: TriggerOptions, key: string): boolean {
 	if (options.deduplicate === false) return false;
 	const windowMs = (options.dedupeWindowHours && options.dedupeWindowHours > 0 ? options.dedupeWindowHours : DEFAULT_DEDUPE_WINDOW_HOURS) * HOUR_MS;
 	const mode = this.getMode();
@@ -252,14 +247,8 @@ function isDuplicate(
 		entry.hydrated = true;
 	}
 	if (entry.store.checkAndRecord(key, now, windowMs)) return true;
-	if (staticData) {
-		staticData.dedupe = entry.store.toPersisted() as unknown as IDataObject;
-		// n8n does not save a change made here on a request that starts an execution (the run
-		// resets the "changed" flag): write it again once the answer is out, so the execution's
-		// own save at its end carries it (see test/e2e/STATIC-DATA-FINDINGS.md)
-		res.once('finish', () => {
-			staticData.dedupe = entry.store.toPersisted() as unknown as IDataObject;
-		});
-	}
+	// n8n saves this before it starts the execution, because the trigger answers the request
+	// itself and returns noWebhookResponse (test/e2e/STATIC-DATA-FINDINGS.md): keep it that way
+	if (staticData) staticData.dedupe = entry.store.toPersisted() as unknown as IDataObject;
 	return false;
 }

@@ -33,7 +33,7 @@ export function signWith(verification: Verification, rawBody: Buffer | string, s
 	const encoding = options.encoding ?? verification.encoding[0];
 	if (!verification.encoding.includes(encoding)) throw new Error(`this provider does not accept ${encoding} signatures`);
 	const key = hmacKey(secret.secret, verification.secretFormat);
-	if (!key) throw new Error('the secret is not in the format this scheme expects (whsec_ + base64)');
+	if (key === undefined) throw new Error('the secret is not in the format this scheme expects (whsec_ + base64)');
 	const body = Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody, 'utf8');
 	const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
 	const id = options.id ?? `msg_${randomBytes(12).toString('hex')}`;

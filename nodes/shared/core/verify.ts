@@ -228,7 +228,7 @@ function verifyHmac(
 		if (bytes === undefined) continue;
 		for (const [secret, which] of candidates) {
 			const key = hmacKey(secret, verification.secretFormat);
-			if (!key) continue;
+			if (key === undefined) continue;
 			anyKey = true;
 			const expected = hmacDigest(verification.algorithm, key, bytes);
 			if (received.some((signature) => digestsEqual(signature, expected))) return { ok: true, matched: which };
