@@ -224,8 +224,13 @@ async function installNode24(info) {
 
 /** Environment for running npm/node-gyp/n8n under Node 24. */
 function node24Env(node, extra = {}) {
+	// Under `npm test` / `npm start`, npm exports this project's config to its children
+	// (npm_config_ignore_scripts=true from .npmrc, among others): none of it applies to n8n's tree.
+	// Where packages come from (registry, cache, proxy, CA) still applies.
+	const keep = /^npm_config_(registry|cache|userconfig|globalconfig|cafile|ca|strict_ssl|proxy|https_proxy|noproxy|fetch_.*)$/i;
+	const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) || keep.test(key)));
 	return {
-		...process.env,
+		...inherited,
 		PATH: `${node.binDir}${path.delimiter}${process.env.PATH || ''}`,
 		npm_config_nodedir: node.headersDir,
 		npm_config_update_notifier: 'false',
@@ -299,7 +304,7 @@ async function installN8n(node, dir, hash) {
 	});
 	log(`  npm ci done (${elapsed(started)}); building sqlite3 and isolated-vm for Node ${node.version} …`);
 	const buildStarted = Date.now();
-	await run(node.bin, [npm, 'rebuild', 'sqlite3', 'isolated-vm', '--foreground-scripts'], {
+	await run(node.bin, [npm, 'rebuild', 'sqlite3', 'isolated-vm', '--ignore-scripts=false', '--foreground-scripts'], {
 		cwd: dir,
 		env,
 		logFile,
