@@ -3,7 +3,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class ApiRtcApi implements ICredentialType {
 	name = 'apiRtcApi';
 
-	displayName = 'ApiRTC Webhook Header';
+	displayName = 'ApiRTC Webhook API';
 
 	icon = 'file:../nodes/ApiRtcTrigger/apirtc.svg' as const;
 

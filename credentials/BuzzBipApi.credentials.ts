@@ -3,7 +3,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class BuzzBipApi implements ICredentialType {
 	name = 'buzzBipApi';
 
-	displayName = 'BuzzBip Webhook Signing Secret';
+	displayName = 'BuzzBip Webhook API';
 
 	icon = 'file:../nodes/BuzzBipTrigger/buzzbip.svg' as const;
 

@@ -3,7 +3,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class BuzzeasyApi implements ICredentialType {
 	name = 'buzzeasyApi';
 
-	displayName = 'Buzzeasy Webhook API Key';
+	displayName = 'Buzzeasy Webhook API';
 
 	icon = 'file:../nodes/BuzzeasyTrigger/buzzeasy.svg' as const;
 

@@ -3,7 +3,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class ChatzuriApi implements ICredentialType {
 	name = 'chatzuriApi';
 
-	displayName = 'Chatzuri Webhook Secret';
+	displayName = 'Chatzuri Webhook API';
 
 	icon = 'file:../nodes/ChatzuriTrigger/chatzuri.svg' as const;
 

@@ -3,7 +3,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class TracebuzzApi implements ICredentialType {
 	name = 'tracebuzzApi';
 
-	displayName = 'Tracebuzz Webhook Header';
+	displayName = 'Tracebuzz Webhook API';
 
 	icon = 'file:../nodes/TracebuzzTrigger/tracebuzz.svg' as const;
 

@@ -3,7 +3,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class VerifiedWebhookApi implements ICredentialType {
 	name = 'verifiedWebhookApi';
 
-	displayName = 'Verified Webhook Secret';
+	displayName = 'Verified Webhook API';
 
 	icon = 'file:../nodes/VerifiedWebhookTrigger/verifiedwebhook.svg' as const;
 

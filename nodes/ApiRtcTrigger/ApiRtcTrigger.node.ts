@@ -1,5 +1,49 @@
-import { createTriggerNode } from '../shared/createTrigger';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { providerTrigger, triggerProperties } from '../shared/createTrigger';
 import { apiRtc } from './apirtc.definition';
 
-/** Everything this node does is declared in apirtc.definition.ts. */
-export class ApiRtcTrigger extends createTriggerNode(apiRtc) {}
+/**
+ * What this node does is declared in apirtc.definition.ts. The description is spelled out here for
+ * n8n's static checks; test/providers/descriptions.test.ts keeps it equal to what the definition gives.
+ */
+export class ApiRtcTrigger extends providerTrigger(apiRtc) implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'ApiRTC Trigger',
+		name: 'apiRtcTrigger',
+		icon: 'file:apirtc.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
+		description: 'Starts the workflow when ApiRTC (Apizee) sends a ticket, media or conversation event, after checking a custom header',
+		defaults: { name: 'ApiRTC Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Event', 'Unrecognized'],
+		credentials: [{ name: 'apiRtcApi', required: true, testedBy: 'apiRtcApiTest' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: triggerProperties(apiRtc),
+	};
+
+	// The provider's portal holds the URL: nothing to register or remove through an API.
+	webhookMethods = {
+		default: {
+			async checkExists(): Promise<boolean> {
+				return true;
+			},
+			async create(): Promise<boolean> {
+				return true;
+			},
+			async delete(): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+}

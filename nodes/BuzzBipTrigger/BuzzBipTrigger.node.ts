@@ -1,5 +1,49 @@
-import { createTriggerNode } from '../shared/createTrigger';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { providerTrigger, triggerProperties } from '../shared/createTrigger';
 import { buzzBip } from './buzzbip.definition';
 
-/** Everything this node does is declared in buzzbip.definition.ts. */
-export class BuzzBipTrigger extends createTriggerNode(buzzBip) {}
+/**
+ * What this node does is declared in buzzbip.definition.ts. The description is spelled out here for
+ * n8n's static checks; test/providers/descriptions.test.ts keeps it equal to what the definition gives.
+ */
+export class BuzzBipTrigger extends providerTrigger(buzzBip) implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'BuzzBip Trigger',
+		name: 'buzzBipTrigger',
+		icon: 'file:buzzbip.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
+		description: 'Starts the workflow when BuzzBip sends a webhook event, after checking its X-BuzzBip-Signature',
+		defaults: { name: 'BuzzBip Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Event', 'Unrecognized'],
+		credentials: [{ name: 'buzzBipApi', required: true, testedBy: 'buzzBipApiTest' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: triggerProperties(buzzBip),
+	};
+
+	// The provider's portal holds the URL: nothing to register or remove through an API.
+	webhookMethods = {
+		default: {
+			async checkExists(): Promise<boolean> {
+				return true;
+			},
+			async create(): Promise<boolean> {
+				return true;
+			},
+			async delete(): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+}

@@ -1,5 +1,49 @@
-import { createTriggerNode } from '../shared/createTrigger';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { providerTrigger, triggerProperties } from '../shared/createTrigger';
 import { buzzeasy } from './buzzeasy.definition';
 
-/** Everything this node does is declared in buzzeasy.definition.ts. */
-export class BuzzeasyTrigger extends createTriggerNode(buzzeasy) {}
+/**
+ * What this node does is declared in buzzeasy.definition.ts. The description is spelled out here for
+ * n8n's static checks; test/providers/descriptions.test.ts keeps it equal to what the definition gives.
+ */
+export class BuzzeasyTrigger extends providerTrigger(buzzeasy) implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Buzzeasy Trigger',
+		name: 'buzzeasyTrigger',
+		icon: 'file:buzzeasy.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
+		description: 'Starts the workflow when Buzzeasy sends a work item, after checking its x-api-key header',
+		defaults: { name: 'Buzzeasy Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Event', 'Unrecognized'],
+		credentials: [{ name: 'buzzeasyApi', required: true, testedBy: 'buzzeasyApiTest' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: triggerProperties(buzzeasy),
+	};
+
+	// The provider's portal holds the URL: nothing to register or remove through an API.
+	webhookMethods = {
+		default: {
+			async checkExists(): Promise<boolean> {
+				return true;
+			},
+			async create(): Promise<boolean> {
+				return true;
+			},
+			async delete(): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+}

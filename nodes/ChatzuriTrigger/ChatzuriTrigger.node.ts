@@ -1,5 +1,49 @@
-import { createTriggerNode } from '../shared/createTrigger';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { providerTrigger, triggerProperties } from '../shared/createTrigger';
 import { chatzuri } from './chatzuri.definition';
 
-/** Everything this node does is declared in chatzuri.definition.ts. */
-export class ChatzuriTrigger extends createTriggerNode(chatzuri) {}
+/**
+ * What this node does is declared in chatzuri.definition.ts. The description is spelled out here for
+ * n8n's static checks; test/providers/descriptions.test.ts keeps it equal to what the definition gives.
+ */
+export class ChatzuriTrigger extends providerTrigger(chatzuri) implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Chatzuri Trigger',
+		name: 'chatzuriTrigger',
+		icon: 'file:chatzuri.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
+		description: 'Starts the workflow when a Chatzuri agent sends a webhook event, after checking its x-chatzuri-signature',
+		defaults: { name: 'Chatzuri Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Event', 'Unrecognized'],
+		credentials: [{ name: 'chatzuriApi', required: true, testedBy: 'chatzuriApiTest' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: triggerProperties(chatzuri),
+	};
+
+	// The provider's portal holds the URL: nothing to register or remove through an API.
+	webhookMethods = {
+		default: {
+			async checkExists(): Promise<boolean> {
+				return true;
+			},
+			async create(): Promise<boolean> {
+				return true;
+			},
+			async delete(): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+}

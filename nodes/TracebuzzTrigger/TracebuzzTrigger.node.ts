@@ -1,5 +1,49 @@
-import { createTriggerNode } from '../shared/createTrigger';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { providerTrigger, triggerProperties } from '../shared/createTrigger';
 import { tracebuzz } from './tracebuzz.definition';
 
-/** Everything this node does is declared in tracebuzz.definition.ts. */
-export class TracebuzzTrigger extends createTriggerNode(tracebuzz) {}
+/**
+ * What this node does is declared in tracebuzz.definition.ts. The description is spelled out here for
+ * n8n's static checks; test/providers/descriptions.test.ts keeps it equal to what the definition gives.
+ */
+export class TracebuzzTrigger extends providerTrigger(tracebuzz) implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Tracebuzz Trigger',
+		name: 'tracebuzzTrigger',
+		icon: 'file:tracebuzz.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
+		description: 'Starts the workflow when Tracebuzz sends a webhook event, after checking its custom header',
+		defaults: { name: 'Tracebuzz Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Event', 'Unrecognized'],
+		credentials: [{ name: 'tracebuzzApi', required: true, testedBy: 'tracebuzzApiTest' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: triggerProperties(tracebuzz),
+	};
+
+	// The provider's portal holds the URL: nothing to register or remove through an API.
+	webhookMethods = {
+		default: {
+			async checkExists(): Promise<boolean> {
+				return true;
+			},
+			async create(): Promise<boolean> {
+				return true;
+			},
+			async delete(): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+}

@@ -52,7 +52,7 @@ export class VerifiedWebhookTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Event', 'Unrecognized'],
-		credentials: [{ name: CREDENTIAL.name, required: true, testedBy: 'verifiedWebhookApiTest' }],
+		credentials: [{ name: 'verifiedWebhookApi', required: true, testedBy: 'verifiedWebhookApiTest' }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: [
 			{
@@ -162,7 +162,8 @@ export class VerifiedWebhookTrigger implements INodeType {
 				name: 'payloadTemplate',
 				type: 'string',
 				default: '{timestamp}.{body}',
-				description: 'The signed text: {body} is the raw body, {timestamp} and {id} the values of the headers below',
+				description: 'The signed text, with placeholders for the raw body, the timestamp and the ID',
+				hint: '{body}: the raw body; {timestamp} and {id}: the values of the Timestamp Header and the ID Header below',
 				displayOptions: { show: { ...customHmac, signedPayload: ['template'] } },
 			},
 			{
@@ -187,8 +188,8 @@ export class VerifiedWebhookTrigger implements INodeType {
 				name: 'idHeader',
 				type: 'string',
 				default: '',
-				placeholder: 'X-Message-Id',
-				description: 'The header whose value fills {id} in the template',
+				placeholder: 'X-Message-ID',
+				description: 'The header whose value fills the ID placeholder of the template',
 				displayOptions: { show: { ...customHmac, signedPayload: ['template'] } },
 			},
 			{
@@ -209,7 +210,7 @@ export class VerifiedWebhookTrigger implements INodeType {
 				name: 'eventIdField',
 				type: 'string',
 				default: '',
-				placeholder: 'X-Delivery-Id or data.id',
+				placeholder: 'X-Delivery-ID or data.eventId',
 				description: 'Header name, or dotted path in the JSON body',
 				displayOptions: { show: { preset: ['custom'], eventIdSource: ['header', 'body'] } },
 			},

@@ -35,7 +35,7 @@ export const PRESETS: Preset[] = [
 	{
 		value: 'stripe',
 		name: 'Stripe',
-		description: 'Stripe-Signature: t=<timestamp>,v1=<hex HMAC-SHA256 of "timestamp.body">, several v1 during a secret roll',
+		description: 'Stripe-Signature: t=&lt;timestamp&gt;,v1=&lt;hex HMAC-SHA256 of "timestamp.body"&gt;, several v1 during a secret roll',
 		verification: {
 			type: 'hmac',
 			algorithm: 'sha256',
@@ -84,7 +84,7 @@ export const PRESETS: Preset[] = [
 	{
 		value: 'standardWebhooks',
 		name: 'Standard Webhooks / Svix',
-		description: 'webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">, whsec_ secrets',
+		description: 'Webhook-ID, Webhook-Timestamp, Webhook-Signature: v1,&lt;base64 HMAC-SHA256 of "ID.timestamp.body"&gt;, whsec_ secrets',
 		verification: {
 			type: 'hmac',
 			algorithm: 'sha256',

@@ -20,9 +20,10 @@ export function credentialTestName(definition: ProviderDefinition): string {
 	return `${definition.credential.name}Test`;
 }
 
-export function buildDescription(definition: ProviderDefinition): INodeTypeDescription {
+/** The parameters every provider trigger shows: setup notice, events, the provider's filters, options. */
+export function triggerProperties(definition: ProviderDefinition): INodeProperties[] {
 	const name = definition.displayName;
-	const properties: INodeProperties[] = [
+	return [
 		{
 			displayName: definition.setupHint,
 			name: 'setupNotice',
@@ -40,6 +41,15 @@ export function buildDescription(definition: ProviderDefinition): INodeTypeDescr
 		...(definition.filters ?? []).map((filter) => filter.parameter),
 		optionsCollection(name),
 	];
+}
+
+/**
+ * The node description the factory derives from a definition. Each node file spells its own
+ * description out as a literal (n8n's lint and scanner read node files statically); the provider
+ * tests check that literal equals this.
+ */
+export function buildDescription(definition: ProviderDefinition): INodeTypeDescription {
+	const name = definition.displayName;
 	return {
 		displayName: `${name} Trigger`,
 		name: definition.nodeName,
@@ -61,7 +71,7 @@ export function buildDescription(definition: ProviderDefinition): INodeTypeDescr
 				path: 'webhook',
 			},
 		],
-		properties,
+		properties: triggerProperties(definition),
 	};
 }
 
@@ -87,12 +97,9 @@ export function testCredential(
 	return { status: 'OK', message: `Ready: paste the trigger's URL into ${definition.displayName} with this secret` };
 }
 
-/** Turns a provider definition into an n8n trigger node class. */
-export function createTriggerNode(definition: ProviderDefinition): new () => INodeType {
-	const description = buildDescription(definition);
-	return class implements INodeType {
-		description = description;
-
+/** What a provider trigger does: its credential test and its webhook, driven by the definition. */
+export function providerTrigger(definition: ProviderDefinition): new () => Required<Pick<INodeType, 'methods' | 'webhook'>> {
+	return class {
 		methods = {
 			credentialTest: {
 				async [credentialTestName(definition)](
@@ -103,6 +110,18 @@ export function createTriggerNode(definition: ProviderDefinition): new () => INo
 				},
 			},
 		};
+
+		async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+			return await handleWebhook.call(this, definition as ProviderDefinition<IDataObject>);
+		}
+	};
+}
+
+/** A whole trigger node class from a definition alone, its description built by buildDescription. */
+export function createTriggerNode(definition: ProviderDefinition): new () => INodeType {
+	const description = buildDescription(definition);
+	return class extends providerTrigger(definition) implements INodeType {
+		description = description;
 
 		// The provider's portal holds the URL: nothing to register or remove through an API.
 		webhookMethods = {
@@ -118,9 +137,5 @@ export function createTriggerNode(definition: ProviderDefinition): new () => INo
 				},
 			},
 		};
-
-		async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-			return await handleWebhook.call(this, definition as ProviderDefinition<IDataObject>);
-		}
 	};
 }

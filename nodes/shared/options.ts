@@ -34,13 +34,6 @@ export function optionsCollection(providerName: string): INodeProperties {
 				description: `Comma-separated addresses or CIDR ranges ${providerName} sends from. Requests from anywhere else are answered 403. Empty: any address. Behind a reverse proxy, set n8n's N8N_PROXY_HOPS so the caller's real address is seen.`,
 			},
 			{
-				displayName: 'Deduplicate',
-				name: 'deduplicate',
-				type: 'boolean',
-				default: true,
-				description: `Whether to start the workflow only once per event when ${providerName} delivers it again (retries). The event ID is the key where the provider sends one, else a SHA-256 of the body.`,
-			},
-			{
 				displayName: 'Dedupe Memory (Deliveries)',
 				name: 'dedupeMaxEntries',
 				type: 'number',
@@ -55,6 +48,13 @@ export function optionsCollection(providerName: string): INodeProperties {
 				typeOptions: { minValue: 0.1 },
 				default: DEFAULT_DEDUPE_WINDOW_HOURS,
 				description: 'How long a delivery is remembered. The default covers the longest provider retry schedule (Tracebuzz retries for about 73 hours).',
+			},
+			{
+				displayName: 'Deduplicate',
+				name: 'deduplicate',
+				type: 'boolean',
+				default: true,
+				description: `Whether to start the workflow only once per event when ${providerName} delivers it again (retries). The event ID is the key where the provider sends one, else a SHA-256 of the body.`,
 			},
 			{
 				displayName: 'Include Headers',

@@ -6,7 +6,7 @@ import { tracebuzz } from '../TracebuzzTrigger/tracebuzz.definition';
 import type { ProviderDefinition } from './definition';
 
 /** Every provider of the package, by its `provider` id. */
-export const PROVIDERS: Record<string, ProviderDefinition<any>> = {
+export const PROVIDERS: Record<string, ProviderDefinition> = {
 	buzzeasy,
 	tracebuzz,
 	chatzuri,
