@@ -1,6 +1,6 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { providerTrigger, triggerProperties } from '../shared/createTrigger';
+import { manualWebhookMethods, providerTrigger, triggerProperties } from '../shared/createTrigger';
 import { apiRtc } from './apirtc.definition';
 
 /**
@@ -33,17 +33,5 @@ export class ApiRtcTrigger extends providerTrigger(apiRtc) implements INodeType 
 	};
 
 	// The provider's portal holds the URL: nothing to register or remove through an API.
-	webhookMethods = {
-		default: {
-			async checkExists(): Promise<boolean> {
-				return true;
-			},
-			async create(): Promise<boolean> {
-				return true;
-			},
-			async delete(): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = manualWebhookMethods;
 }

@@ -10,7 +10,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { testCredential } from '../shared/createTrigger';
+import { manualWebhookMethods, testCredential } from '../shared/createTrigger';
 import { optionsCollection } from '../shared/options';
 import { handleWebhook } from '../shared/pipeline';
 import { PROVIDERS } from '../shared/providers';
@@ -257,19 +257,7 @@ export class VerifiedWebhookTrigger implements INodeType {
 	};
 
 	// The sender's portal holds the URL: nothing to register or remove through an API.
-	webhookMethods = {
-		default: {
-			async checkExists(): Promise<boolean> {
-				return true;
-			},
-			async create(): Promise<boolean> {
-				return true;
-			},
-			async delete(): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = manualWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const parameters = {} as Record<string, unknown>;

@@ -97,6 +97,24 @@ export function testCredential(
 	return { status: 'OK', message: `Ready: paste the trigger's URL into ${definition.displayName} with this secret` };
 }
 
+/**
+ * The provider's portal holds the URL: a trigger has nothing to register or remove through an API,
+ * so n8n's webhook lifecycle always succeeds.
+ */
+export const manualWebhookMethods = {
+	default: {
+		async checkExists(): Promise<boolean> {
+			return true;
+		},
+		async create(): Promise<boolean> {
+			return true;
+		},
+		async delete(): Promise<boolean> {
+			return true;
+		},
+	},
+};
+
 /** What a provider trigger does: its credential test and its webhook, driven by the definition. */
 export function providerTrigger(definition: ProviderDefinition): new () => Required<Pick<INodeType, 'methods' | 'webhook'>> {
 	return class {
@@ -123,19 +141,6 @@ export function createTriggerNode(definition: ProviderDefinition): new () => INo
 	return class extends providerTrigger(definition) implements INodeType {
 		description = description;
 
-		// The provider's portal holds the URL: nothing to register or remove through an API.
-		webhookMethods = {
-			default: {
-				async checkExists(): Promise<boolean> {
-					return true;
-				},
-				async create(): Promise<boolean> {
-					return true;
-				},
-				async delete(): Promise<boolean> {
-					return true;
-				},
-			},
-		};
+		webhookMethods = manualWebhookMethods;
 	};
 }
