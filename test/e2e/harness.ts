@@ -260,18 +260,23 @@ export class N8nHarness {
 		return JSON.parse(res.body) as T;
 	}
 
-	/** Every finished execution of a workflow, newest first, with its data. */
-	async executions(workflowId: string): Promise<Execution[]> {
+	/**
+	 * Every execution of a workflow, newest first, with its data unless `includeData` is false;
+	 * with `afterId`, only those whose id is greater (pages stop as soon as they reach it).
+	 */
+	async executions(workflowId: string, { includeData = true, afterId }: { includeData?: boolean; afterId?: number } = {}): Promise<Execution[]> {
 		const all: Execution[] = [];
 		let cursor: string | undefined;
 		do {
 			const page = await this.api<{ data: Execution[]; nextCursor?: string | null }>(
-				`/executions?workflowId=${encodeURIComponent(workflowId)}&includeData=true&limit=250${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+				`/executions?workflowId=${encodeURIComponent(workflowId)}&includeData=${includeData}&limit=250${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
 			);
 			all.push(...page.data);
 			cursor = page.nextCursor ?? undefined;
+			if (afterId !== undefined && page.data.some((e) => Number(e.id) <= afterId)) cursor = undefined;
 		} while (cursor);
-		return all.sort((a, b) => Number(b.id) - Number(a.id));
+		const kept = afterId === undefined ? all : all.filter((e) => Number(e.id) > afterId);
+		return kept.sort((a, b) => Number(b.id) - Number(a.id));
 	}
 
 	/** POST a raw body to a production webhook. */

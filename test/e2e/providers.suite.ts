@@ -1,19 +1,17 @@
 /**
- * The package in a real n8n 2.41.1, installed from its packed tarball as Community Nodes installs
- * it: every documented example becomes exactly one execution with the item SPEC.md describes;
- * forged requests get 401 and start nothing; duplicates start nothing, also across an n8n restart;
- * unrecognized bodies go to the second output. One n8n for the whole file (see harness.ts).
+ * The five provider triggers in a real n8n 2.41.1, installed from its packed tarball as Community
+ * Nodes installs it: every documented example becomes exactly one execution with the item SPEC.md
+ * describes; forged requests get 401 and start nothing; duplicates start nothing, also across an
+ * n8n restart; unrecognized bodies go to the second output. Requests are made by cli/send.ts's
+ * `prepareRequest`, as `n8n-nodes-verified-webhooks send` makes them. Runs on the one n8n of
+ * run.e2e.test.ts.
  */
-import { signRequest } from '../../nodes/shared/core/sign';
+import { prepareRequest, type Tamper } from '../../cli/send';
+import { ISO_UTC, executionsOf as executionsOfId, expectJsonBody, expectNoNewExecutions, n8n, outputs, waitForExecutions, type SuiteSetup } from './context';
 import { FIXTURES, type ProviderFixture } from './fixtures';
-import { N8nHarness, uniqueTag, waitFor, type Execution, type HttpResponse, type WorkflowSpec } from './harness';
+import { uniqueTag, type Execution, type HttpResponse, type N8nHarness, type WorkflowSpec } from './harness';
 
-const PORT = Number(process.env.E2E_N8N_PORT || 5690);
-// (jest's testTimeout is a global option: the e2e project's own value does not apply)
-jest.setTimeout(5 * 60 * 1000);
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
-
-interface Target {
+export interface Target {
 	fixture: ProviderFixture;
 	workflowId: string;
 	credentialId: string;
@@ -21,7 +19,7 @@ interface Target {
 	nodeName: string;
 }
 
-const TARGETS: Target[] = FIXTURES.map((fixture, index) => ({
+export const TARGETS: Target[] = FIXTURES.map((fixture, index) => ({
 	fixture,
 	workflowId: `vwE2e${fixture.provider.padEnd(10, 'x')}${index}`.slice(0, 16),
 	credentialId: `vwCred${fixture.provider.padEnd(9, 'x')}${index}`.slice(0, 16),
@@ -67,65 +65,32 @@ function workflows(): WorkflowSpec[] {
 	return specs;
 }
 
-let n8n: N8nHarness;
+export const webhookPath = (t: Target) => `${t.webhookId}/webhook`;
 
-const webhookPath = (t: Target) => `${t.webhookId}/webhook`;
+type Which = 'current' | 'previous' | 'wrong';
 
-function sign(t: Target, raw: string, which: 'current' | 'previous' | 'wrong' = 'current'): Record<string, string> {
+/** The request the provider sends for `raw`, signed with the current, previous or a wrong secret. */
+export function prepare(t: Target, raw: string, which: Which = 'current', tamper?: Tamper) {
 	const secret =
 		which === 'current' ? t.fixture.secret : which === 'previous' ? t.fixture.previousSecret : { ...t.fixture.secret, secret: `${t.fixture.secret.secret}-wrong` };
-	return signRequest(t.fixture.provider, raw, secret);
+	return prepareRequest(t.fixture.provider, raw, { url: `${n8n().url}/webhook/${webhookPath(t)}`, secret: secret.secret, headerName: secret.headerName, tamper });
 }
 
-async function deliver(t: Target, body: unknown, which: 'current' | 'previous' | 'wrong' = 'current'): Promise<HttpResponse> {
-	const raw = JSON.stringify(body);
-	return n8n.post(webhookPath(t), raw, sign(t, raw, which));
+function sign(t: Target, raw: string, which: Which = 'current'): Record<string, string> {
+	return prepare(t, raw, which).headers;
+}
+
+async function deliver(t: Target, body: unknown, which: Which = 'current'): Promise<HttpResponse> {
+	const request = prepare(t, JSON.stringify(body), which);
+	return n8n().post(webhookPath(t), request.body, request.headers);
 }
 
 async function executionsOf(t: Target | string): Promise<Execution[]> {
-	return n8n.executions(typeof t === 'string' ? t : t.workflowId);
+	return executionsOfId(typeof t === 'string' ? t : t.workflowId);
 }
 
-/** Waits until the workflow has `count` finished executions and returns them, newest first. */
-async function waitForExecutions(workflowId: string, count: number): Promise<Execution[]> {
-	const list = await waitFor(
-		async () => {
-			const all = await executionsOf(workflowId);
-			if (all.length > count) throw new Error(`expected ${count} executions, found ${all.length}`);
-			const settled = all.every((e) => !['new', 'running'].includes(e.status));
-			return all.length === count && settled ? all : undefined;
-		},
-		{ timeoutMs: 30000, intervalMs: 250, what: `${count} executions of ${workflowId}` },
-	);
-	return list;
-}
-
-/**
- * Asserts that requests answered so far started nothing: n8n creates an execution before it answers
- * an `onReceived` webhook, so one that exists shows up as running or, a moment later, finished.
- */
-async function expectNoNewExecutions(workflowId: string, before: number): Promise<void> {
-	await new Promise((r) => setTimeout(r, 1500));
-	const running = await n8n.api<{ data: unknown[] }>(`/executions?workflowId=${workflowId}&status=running`);
-	expect(running.data).toHaveLength(0);
-	expect(await executionsOf(workflowId)).toHaveLength(before);
-}
-
-function outputs(execution: Execution, nodeName: string): Array<Array<{ json: Record<string, unknown> }>> {
-	const runs = execution.data?.resultData.runData[nodeName];
-	expect(runs).toBeDefined();
-	expect(runs).toHaveLength(1);
-	return (runs![0].data?.main ?? []).map((items) => items ?? []);
-}
-
-function expectJsonBody(res: HttpResponse): Record<string, unknown> {
-	expect(String(res.headers['content-type'])).toMatch(/json/);
-	return JSON.parse(res.body) as Record<string, unknown>;
-}
-
-beforeAll(async () => {
-	n8n = await N8nHarness.create({
-		port: PORT,
+export function providerSetup(): SuiteSetup {
+	return {
 		workflows: workflows(),
 		credentials: TARGETS.map((t) => ({ id: t.credentialId, name: `E2E ${t.fixture.displayName}`, type: t.fixture.credentialType, data: t.fixture.credential })),
 		readiness: [
@@ -137,149 +102,148 @@ beforeAll(async () => {
 			})),
 			{ path: CONTROL.path, probe: (h: N8nHarness) => h.post(CONTROL.path, '{"probe":true}'), ready: (res: HttpResponse) => res.status === 200 && !/starting up/i.test(res.body) },
 		],
-	});
-}, 30 * 60 * 1000);
+	};
+}
 
-afterAll(async () => {
-	await n8n?.stop();
-}, 60 * 1000);
-
-describe('the harness itself (n8n Webhook node, no package code)', () => {
-	it('runs a published workflow from a webhook and reads the execution back', async () => {
-		const before = (await executionsOf(CONTROL.workflowId)).length;
-		const res = await n8n.post(CONTROL.path, JSON.stringify({ hello: 'world' }));
-		expect(res.status).toBe(200);
-		const [latest] = await waitForExecutions(CONTROL.workflowId, before + 1);
-		expect(latest.status).toBe('success');
-		expect(outputs(latest, 'Webhook')[0][0].json.body).toEqual({ hello: 'world' });
-	});
-});
-
-describe.each(TARGETS.map((t) => [t.fixture.displayName, t] as const))('%s Trigger in n8n', (_name, t) => {
-	const { fixture } = t;
-
-	it.each(fixture.examples.map((e) => [e.title, e] as const))('turns the documented example "%s" into exactly one execution', async (_title, example) => {
-		const before = (await executionsOf(t)).length;
-		const res = await deliver(t, example.body);
-		expect(res.status).toBe(200);
-		if (fixture.provider === 'chatzuri') expect(res.body).toBe('{"status":"accepted"}');
-		const [latest] = await waitForExecutions(t.workflowId, before + 1);
-		expect(latest.status).toBe('success');
-		const [events, unrecognized = []] = outputs(latest, t.nodeName);
-		expect(unrecognized).toHaveLength(0);
-		expect(events).toHaveLength(1);
-		const item = events[0].json;
-		expect(item).toEqual(
-			expect.objectContaining({
-				provider: fixture.provider,
-				event: example.expect.event,
-				deliveryKey: expect.any(String),
-				data: expect.objectContaining(example.expect.data ?? {}),
-			}),
-		);
-		expect((item.deliveryKey as string).length).toBeGreaterThan(0);
-		expect(item.receivedAt).toMatch(ISO_UTC);
-		if (example.expect.eventId !== undefined) expect(item.eventId).toBe(example.expect.eventId);
-		else expect(item.eventId === null || typeof item.eventId === 'string').toBe(true);
-		if (example.expect.occurredAt !== undefined) expect(item.occurredAt).toBe(example.expect.occurredAt);
-		else expect(item.occurredAt === null || ISO_UTC.test(String(item.occurredAt))).toBe(true);
-		// No raw body or headers unless asked for.
-		expect(item).not.toHaveProperty('raw');
-		expect(item).not.toHaveProperty('headers');
+export function providerTests(): void {
+	describe('the harness itself (n8n Webhook node, no package code)', () => {
+		it('runs a published workflow from a webhook and reads the execution back', async () => {
+			const before = (await executionsOf(CONTROL.workflowId)).length;
+			const res = await n8n().post(CONTROL.path, JSON.stringify({ hello: 'world' }));
+			expect(res.status).toBe(200);
+			const [latest] = await waitForExecutions(CONTROL.workflowId, before + 1);
+			expect(latest.status).toBe('success');
+			expect(outputs(latest, 'Webhook')[0][0].json.body).toEqual({ hello: 'world' });
+		});
 	});
 
-	const rejections: Array<[string, (raw: string) => { body: string; headers: Record<string, string> }]> = [
-		[
-			'a missing authentication header',
-			(raw) => {
-				const signed = sign(t, raw);
-				const authHeader = Object.keys(signed).find((h) => h.toLowerCase() !== 'user-agent')!;
-				const headers = { ...signed };
-				delete headers[authHeader];
-				return { body: raw, headers };
-			},
-		],
-		['a wrong secret', (raw) => ({ body: raw, headers: sign(t, raw, 'wrong') })],
-	];
-	if (fixture.signsBody) {
-		rejections.push(['a tampered body', (raw) => ({ body: raw.replace(/}$/, ',"tampered":true}'), headers: sign(t, raw) })]);
-	}
+	describe.each(TARGETS.map((t) => [t.fixture.displayName, t] as const))('%s Trigger in n8n', (_name, t) => {
+		const { fixture } = t;
 
-	it.each(rejections)('answers 401 to %s and starts nothing', async (_kind, forge) => {
-		const before = (await executionsOf(t)).length;
-		const { body, headers } = forge(JSON.stringify(fixture.uniqueDelivery(uniqueTag())));
-		const res = await n8n.post(webhookPath(t), body, headers);
-		expect(res.status).toBe(401);
-		const answer = expectJsonBody(res);
-		expect(JSON.stringify(answer)).not.toContain(fixture.secret.secret);
-		expect(JSON.stringify(answer)).not.toContain(fixture.previousSecret.secret);
-		await expectNoNewExecutions(t.workflowId, before);
-	});
+		it.each(fixture.examples.map((e) => [e.title, e] as const))('turns the documented example "%s" into exactly one execution', async (_title, example) => {
+			const before = (await executionsOf(t)).length;
+			const res = await deliver(t, example.body);
+			expect(res.status).toBe(200);
+			if (fixture.provider === 'chatzuri') expect(res.body).toBe('{"status":"accepted"}');
+			const [latest] = await waitForExecutions(t.workflowId, before + 1);
+			expect(latest.status).toBe('success');
+			const [events, unrecognized = []] = outputs(latest, t.nodeName);
+			expect(unrecognized).toHaveLength(0);
+			expect(events).toHaveLength(1);
+			const item = events[0].json;
+			expect(item).toEqual(
+				expect.objectContaining({
+					provider: fixture.provider,
+					event: example.expect.event,
+					deliveryKey: expect.any(String),
+					data: expect.objectContaining(example.expect.data ?? {}),
+				}),
+			);
+			expect((item.deliveryKey as string).length).toBeGreaterThan(0);
+			expect(item.receivedAt).toMatch(ISO_UTC);
+			if (example.expect.eventId !== undefined) expect(item.eventId).toBe(example.expect.eventId);
+			else expect(item.eventId === null || typeof item.eventId === 'string').toBe(true);
+			if (example.expect.occurredAt !== undefined) expect(item.occurredAt).toBe(example.expect.occurredAt);
+			else expect(item.occurredAt === null || ISO_UTC.test(String(item.occurredAt))).toBe(true);
+			// No raw body or headers unless asked for.
+			expect(item).not.toHaveProperty('raw');
+			expect(item).not.toHaveProperty('headers');
+		});
 
-	it('accepts the previous secret during a rotation', async () => {
-		const before = (await executionsOf(t)).length;
-		const res = await deliver(t, fixture.uniqueDelivery(uniqueTag()), 'previous');
-		expect(res.status).toBe(200);
-		await waitForExecutions(t.workflowId, before + 1);
-	});
+		const rejections: Array<[string, (raw: string) => { body: string; headers: Record<string, string> }]> = [
+			[
+				'a missing authentication header',
+				(raw) => {
+					const signed = sign(t, raw);
+					const authHeader = Object.keys(signed).find((h) => !['user-agent', 'content-type'].includes(h.toLowerCase()))!;
+					const headers = { ...signed };
+					delete headers[authHeader];
+					return { body: raw, headers };
+				},
+			],
+			['a wrong secret', (raw) => ({ body: raw, headers: sign(t, raw, 'wrong') })],
+		];
+		if (fixture.signsBody) {
+			rejections.push(['a tampered body', (raw) => prepare(t, raw, 'current', 'body')]);
+			rejections.push(['a tampered signature', (raw) => prepare(t, raw, 'current', 'signature')]);
+		}
 
-	it('answers a duplicate delivery 200 and starts nothing the second time', async () => {
-		const body = fixture.uniqueDelivery(uniqueTag());
-		const before = (await executionsOf(t)).length;
-		expect((await deliver(t, body)).status).toBe(200);
-		await waitForExecutions(t.workflowId, before + 1);
-		const again = await deliver(t, body);
-		expect(again.status).toBe(200);
-		if (fixture.provider === 'chatzuri') expect(again.body).toBe('{"status":"accepted"}');
-		await expectNoNewExecutions(t.workflowId, before + 1);
-	});
+		it.each(rejections)('answers 401 to %s and starts nothing', async (_kind, forge) => {
+			const before = (await executionsOf(t)).length;
+			const { body, headers } = forge(JSON.stringify(fixture.uniqueDelivery(uniqueTag())));
+			const res = await n8n().post(webhookPath(t), body, headers);
+			expect(res.status).toBe(401);
+			const answer = expectJsonBody(res);
+			expect(JSON.stringify(answer)).not.toContain(fixture.secret.secret);
+			expect(JSON.stringify(answer)).not.toContain(fixture.previousSecret.secret);
+			await expectNoNewExecutions(t.workflowId, before);
+		});
 
-	it('sends an unrecognized body to the "Unrecognized" output with 200', async () => {
-		const before = (await executionsOf(t)).length;
-		const res = await deliver(t, fixture.unrecognized);
-		expect(res.status).toBe(200);
-		if (fixture.provider === 'chatzuri') expect(res.body).toBe('{"status":"accepted"}');
-		const [latest] = await waitForExecutions(t.workflowId, before + 1);
-		const [events = [], unrecognized = []] = outputs(latest, t.nodeName);
-		expect(events).toHaveLength(0);
-		expect(unrecognized).toHaveLength(1);
-		// the body as received is kept, so nothing is lost
-		expect(unrecognized[0].json.raw).toBe(JSON.stringify(fixture.unrecognized));
-	});
-});
+		it('accepts the previous secret during a rotation', async () => {
+			const before = (await executionsOf(t)).length;
+			const res = await deliver(t, fixture.uniqueDelivery(uniqueTag()), 'previous');
+			expect(res.status).toBe(200);
+			await waitForExecutions(t.workflowId, before + 1);
+		});
 
-describe('Tracebuzz test call on save', () => {
-	const t = TARGETS.find((x) => x.fixture.provider === 'tracebuzz')!;
-	it('answers an authenticated empty body 200 and starts nothing', async () => {
-		const before = (await executionsOf(t)).length;
-		const res = await n8n.post(webhookPath(t), '', sign(t, ''));
-		expect(res.status).toBe(200);
-		await expectNoNewExecutions(t.workflowId, before);
-	});
-});
-
-describe('deduplication across an n8n restart', () => {
-	it('remembers every provider\'s deliveries after n8n is stopped and started again', async () => {
-		const sent: Array<{ t: Target; body: unknown; count: number }> = [];
-		for (const t of TARGETS) {
-			const body = t.fixture.uniqueDelivery(uniqueTag());
+		it('answers a duplicate delivery 200 and starts nothing the second time', async () => {
+			const body = fixture.uniqueDelivery(uniqueTag());
 			const before = (await executionsOf(t)).length;
 			expect((await deliver(t, body)).status).toBe(200);
 			await waitForExecutions(t.workflowId, before + 1);
-			sent.push({ t, body, count: before + 1 });
-		}
+			const again = await deliver(t, body);
+			expect(again.status).toBe(200);
+			if (fixture.provider === 'chatzuri') expect(again.body).toBe('{"status":"accepted"}');
+			await expectNoNewExecutions(t.workflowId, before + 1);
+		});
 
-		await n8n.restart();
-
-		for (const { t, body, count } of sent) {
-			const res = await deliver(t, body);
+		it('sends an unrecognized body to the "Unrecognized" output with 200', async () => {
+			const before = (await executionsOf(t)).length;
+			const res = await deliver(t, fixture.unrecognized);
 			expect(res.status).toBe(200);
-			await expectNoNewExecutions(t.workflowId, count);
-		}
-		// ...and new deliveries still start their workflow after the restart.
-		for (const { t, count } of sent) {
-			expect((await deliver(t, t.fixture.uniqueDelivery(uniqueTag()))).status).toBe(200);
-			await waitForExecutions(t.workflowId, count + 1);
-		}
+			if (fixture.provider === 'chatzuri') expect(res.body).toBe('{"status":"accepted"}');
+			const [latest] = await waitForExecutions(t.workflowId, before + 1);
+			const [events = [], unrecognized = []] = outputs(latest, t.nodeName);
+			expect(events).toHaveLength(0);
+			expect(unrecognized).toHaveLength(1);
+			// the body as received is kept, so nothing is lost
+			expect(unrecognized[0].json.raw).toBe(JSON.stringify(fixture.unrecognized));
+		});
 	});
-});
+
+	describe('Tracebuzz test call on save', () => {
+		const t = TARGETS.find((x) => x.fixture.provider === 'tracebuzz')!;
+		it('answers an authenticated empty body 200 and starts nothing', async () => {
+			const before = (await executionsOf(t)).length;
+			const res = await n8n().post(webhookPath(t), '', sign(t, ''));
+			expect(res.status).toBe(200);
+			await expectNoNewExecutions(t.workflowId, before);
+		});
+	});
+
+	describe('deduplication across an n8n restart', () => {
+		it('remembers every provider\'s deliveries after n8n is stopped and started again', async () => {
+			const sent: Array<{ t: Target; body: unknown; count: number }> = [];
+			for (const t of TARGETS) {
+				const body = t.fixture.uniqueDelivery(uniqueTag());
+				const before = (await executionsOf(t)).length;
+				expect((await deliver(t, body)).status).toBe(200);
+				await waitForExecutions(t.workflowId, before + 1);
+				sent.push({ t, body, count: before + 1 });
+			}
+
+			await n8n().restart();
+
+			for (const { t, body, count } of sent) {
+				const res = await deliver(t, body);
+				expect(res.status).toBe(200);
+				await expectNoNewExecutions(t.workflowId, count);
+			}
+			// ...and new deliveries still start their workflow after the restart.
+			for (const { t, count } of sent) {
+				expect((await deliver(t, t.fixture.uniqueDelivery(uniqueTag()))).status).toBe(200);
+				await waitForExecutions(t.workflowId, count + 1);
+			}
+		});
+	});
+}

@@ -1,0 +1,40 @@
+/**
+ * The end-to-end run: ONE real n8n 2.41.1 (see harness.ts) for every suite, started before the
+ * first test and stopped after the last whatever happens. The suites add their workflows to it and
+ * register their tests in this order:
+ * - providers.suite.ts: the five provider triggers (documented examples, rejections, duplicates,
+ *   a restart);
+ * - presets.suite.ts: the Verified Webhook Trigger (GitHub, Standard Webhooks, custom HMAC);
+ * - load.suite.ts: reliability under load and across a restart (E2E_LOAD_EVENTS, ...).
+ */
+import { setHarness, type SuiteSetup } from './context';
+import { N8nHarness } from './harness';
+import { loadTests } from './load.suite';
+import { presetSetup, presetTests } from './presets.suite';
+import { providerSetup, providerTests } from './providers.suite';
+
+const PORT = Number(process.env.E2E_N8N_PORT || 5690);
+// (jest's testTimeout is a global option: the e2e project's own value does not apply)
+jest.setTimeout(5 * 60 * 1000);
+
+const setups: SuiteSetup[] = [providerSetup(), presetSetup()];
+let harness: N8nHarness | undefined;
+
+beforeAll(async () => {
+	harness = await N8nHarness.create({
+		port: PORT,
+		workflows: setups.flatMap((s) => s.workflows),
+		credentials: setups.flatMap((s) => s.credentials),
+		readiness: setups.flatMap((s) => s.readiness),
+	});
+	setHarness(harness);
+}, 30 * 60 * 1000);
+
+afterAll(async () => {
+	setHarness(undefined);
+	await harness?.stop();
+}, 60 * 1000);
+
+providerTests();
+presetTests();
+loadTests();
