@@ -264,18 +264,21 @@ export class N8nHarness {
 	 * Every execution of a workflow, newest first, with its data unless `includeData` is false;
 	 * with `afterId`, only those whose id is greater (pages stop as soon as they reach it).
 	 */
-	async executions(workflowId: string, { includeData = true, afterId }: { includeData?: boolean; afterId?: number } = {}): Promise<Execution[]> {
-		const all: Execution[] = [];
-		let cursor: string | undefined;
-		do {
-			const page = await this.api<{ data: Execution[]; nextCursor?: string | null }>(
-				`/executions?workflowId=${encodeURIComponent(workflowId)}&includeData=${includeData}&limit=250${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-			);
-			all.push(...page.data);
-			cursor = page.nextCursor ?? undefined;
-			if (afterId !== undefined && page.data.some((e) => Number(e.id) <= afterId)) cursor = undefined;
-		} while (cursor);
-		const kept = afterId === undefined ? all : all.filter((e) => Number(e.id) > afterId);
+	async executions(workflowId: string, { includeData = true, afterId, includeRunning = false }: { includeData?: boolean; afterId?: number; includeRunning?: boolean } = {}): Promise<Execution[]> {
+		const all = new Map<string, Execution>();
+		// the list leaves out running executions unless asked for them by status
+		for (const status of includeRunning ? ['', 'running'] : ['']) {
+			let cursor: string | undefined;
+			do {
+				const page = await this.api<{ data: Execution[]; nextCursor?: string | null }>(
+					`/executions?workflowId=${encodeURIComponent(workflowId)}${status ? `&status=${status}` : ''}&includeData=${includeData}&limit=250${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+				);
+				for (const execution of page.data) all.set(execution.id, execution);
+				cursor = page.nextCursor ?? undefined;
+				if (afterId !== undefined && page.data.some((e) => Number(e.id) <= afterId)) cursor = undefined;
+			} while (cursor);
+		}
+		const kept = [...all.values()].filter((e) => afterId === undefined || Number(e.id) > afterId);
 		return kept.sort((a, b) => Number(b.id) - Number(a.id));
 	}
 

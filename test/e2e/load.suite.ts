@@ -15,7 +15,7 @@ import { sendMany, type SendResult } from '../../cli/send';
 import { n8n } from './context';
 import { log, type Execution } from './harness';
 import { buildLoadEvents, type LoadEvent } from './loadEvents';
-import { TARGETS, webhookPath, type Target } from './providers.suite';
+import { CONTROL, TARGETS, webhookPath, type Target } from './providers.suite';
 import { FIXTURES } from './fixtures';
 
 const envNumber = (name: string, fallback: number) => {
@@ -25,6 +25,7 @@ const envNumber = (name: string, fallback: number) => {
 const EVENTS = envNumber('E2E_LOAD_EVENTS', 1000);
 const RESTART_EVENTS = envNumber('E2E_LOAD_RESTART_EVENTS', 250);
 const CONCURRENCY = Math.max(1, envNumber('E2E_LOAD_CONCURRENCY', 20));
+const CONTROL_REQUESTS = envNumber('E2E_LOAD_CONTROL', 0);
 const FIGURES_FILE = path.join(__dirname, '.work', 'load-figures.json');
 
 interface Attempt {
@@ -63,8 +64,10 @@ function twiceEach(events: Tracked[]): Tracked[] {
 
 /** Sends `order` at CONCURRENCY through cli/send.ts's sendMany; `onStart(i)` runs as request i starts. */
 async function sendRound(order: Tracked[], round: number, phaseStart: number, onStart?: (index: number) => void): Promise<SendResult[]> {
+	const startedAt: number[] = new Array(order.length);
 	const results = await sendMany(
 		(i) => {
+			startedAt[i] = performance.now();
 			onStart?.(i);
 			return order[i].request;
 		},
@@ -72,7 +75,8 @@ async function sendRound(order: Tracked[], round: number, phaseStart: number, on
 		CONCURRENCY,
 		30_000,
 	);
-	results.forEach((r, i) => order[i].attempts.push({ round, status: r.status, answer: r.body ? r.body.slice(0, 200) : undefined, error: r.error, at: Math.round(performance.now() - phaseStart) }));
+	// `at`: when the answer came
+	results.forEach((r, i) => order[i].attempts.push({ round, status: r.status, answer: r.body ? r.body.slice(0, 200) : undefined, error: r.error, at: Math.round(startedAt[i] + r.ms - phaseStart) }));
 	return results;
 }
 
@@ -80,7 +84,7 @@ async function sendRound(order: Tracked[], round: number, phaseStart: number, on
 async function executionMarks(): Promise<Map<string, number>> {
 	const marks = new Map<string, number>();
 	for (const t of TARGETS) {
-		const list = await n8n().executions(t.workflowId, { includeData: false });
+		const list = await n8n().executions(t.workflowId, { includeData: false, includeRunning: true });
 		const newest = list[0];
 		marks.set(t.workflowId, newest ? Number(newest.id) : 0);
 	}
@@ -99,7 +103,7 @@ async function settle(expected: Map<string, number>, marks: Map<string, number>,
 		const counts: string[] = [];
 		let ready = true;
 		for (const t of TARGETS) {
-			const list = await n8n().executions(t.workflowId, { includeData: false, afterId: marks.get(t.workflowId) });
+			const list = await n8n().executions(t.workflowId, { includeData: false, afterId: marks.get(t.workflowId), includeRunning: true });
 			const busy = list.filter((e) => ['new', 'running', 'waiting'].includes(e.status)).length;
 			counts.push(`${t.fixture.provider}:${list.length}/${expected.get(t.workflowId) ?? 0}${busy ? `(${busy} busy)` : ''}`);
 			if (busy > 0 || list.length < (expected.get(t.workflowId) ?? 0)) ready = false;
@@ -153,7 +157,7 @@ async function analyse(events: Tracked[], marks: Map<string, number>): Promise<A
 	let executions = 0;
 	let unrecognized = 0;
 	for (const t of TARGETS) {
-		const list = await n8n().executions(t.workflowId, { includeData: true, afterId: marks.get(t.workflowId) });
+		const list = await n8n().executions(t.workflowId, { includeData: true, afterId: marks.get(t.workflowId), includeRunning: true });
 		for (const execution of list) {
 			executions++;
 			byStatus[execution.status] = (byStatus[execution.status] ?? 0) + 1;
@@ -241,6 +245,35 @@ export function loadTests(): void {
 	};
 
 	describe('reliability under load (five providers, every event sent twice)', () => {
+		// The yardstick for the package's figures: n8n's own Webhook node ("Respond: Immediately")
+		// under the same load, where n8n answers only once it has stored the execution. Opt-in.
+		(CONTROL_REQUESTS > 0 ? it : it.skip)(`control: ${CONTROL_REQUESTS} requests at concurrency ${CONCURRENCY} to n8n's own Webhook node`, async () => {
+			const [newest] = await n8n().executions(CONTROL.workflowId, { includeData: false });
+			const mark = newest ? Number(newest.id) : 0;
+			const url = `${n8n().url}/webhook/${CONTROL.path}`;
+			const requests = Array.from({ length: CONTROL_REQUESTS }, (_, i) => ({ url, method: 'POST' as const, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ control: `${tag}-${i}` }) }));
+			const started = performance.now();
+			const results = await sendMany((i) => requests[i], requests.length, CONCURRENCY, 120_000);
+			const sendMs = performance.now() - started;
+			const answers: Record<string, number> = {};
+			for (const r of results) answers[r.status === 0 ? `error:${r.error}` : String(r.status)] = (answers[r.status === 0 ? `error:${r.error}` : String(r.status)] ?? 0) + 1;
+			let executions: Execution[] = [];
+			let last = -1;
+			let lastChange = Date.now();
+			while (Date.now() - lastChange < 15_000) {
+				executions = await n8n().executions(CONTROL.workflowId, { includeData: false, afterId: mark, includeRunning: true });
+				if (executions.length !== last) {
+					last = executions.length;
+					lastChange = Date.now();
+				}
+				await new Promise((r) => setTimeout(r, 1000));
+			}
+			const byStatus: Record<string, number> = {};
+			for (const e of executions) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
+			record('control', { requests: CONTROL_REQUESTS, concurrency: CONCURRENCY, sendSeconds: +(sendMs / 1000).toFixed(1), requestsPerSecond: Math.round(CONTROL_REQUESTS / (sendMs / 1000)), answers, executionsFound: executions.length, executionStatuses: byStatus });
+			expect(executions.length).toBeGreaterThanOrEqual(answers['200'] ?? 0);
+		}, 15 * 60 * 1000);
+
 		(EVENTS > 0 ? it : it.skip)(`${EVENTS} distinct events, each sent twice at concurrency ${CONCURRENCY}, start exactly one execution each`, async () => {
 			const events = track(buildLoadEvents(FIXTURES, urlOf, EVENTS, tag, 0));
 			expect(new Set(events.map((e) => `${e.provider}|${e.expectedKey}`)).size).toBe(EVENTS);
@@ -312,6 +345,7 @@ export function loadTests(): void {
 			const analysis = await analyse(events, marks);
 			const answered200BeforeRestart = events.filter((e) => e.attempts.some((a) => a.status === 200 && a.at < restartStartedMs)).length;
 			const answered200DuringRestart = events.filter((e) => e.attempts.some((a) => a.status === 200 && a.round === 1 && a.at >= restartStartedMs)).length;
+			const receivedBeforeAndAfter = events.filter((e) => e.provider !== 'chatzuri' && e.attempts.filter((a) => a.status === 200 && /"received"/.test(a.answer ?? '')).length > 1).length;
 			record('restart', {
 				events: RESTART_EVENTS,
 				requests: events.reduce((n, e) => n + e.attempts.length, 0),
@@ -327,6 +361,7 @@ export function loadTests(): void {
 				answersRetry: histogram(events, 2),
 				eventsAnswered200BeforeRestart: answered200BeforeRestart,
 				eventsAnswered200InFirstRoundAfterRestartBegan: answered200DuringRestart,
+				eventsAnsweredReceivedTwice: receivedBeforeAndAfter,
 				receivedAnswersPerEvent: Object.fromEntries(receivedCounts(events)),
 				executionsFound: analysis.executions,
 				executionStatuses: analysis.byStatus,

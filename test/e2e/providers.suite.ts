@@ -28,7 +28,7 @@ export const TARGETS: Target[] = FIXTURES.map((fixture, index) => ({
 }));
 
 /** A workflow with n8n's own Webhook node: proves the harness independently of this package. */
-const CONTROL = { workflowId: 'vwE2eControl0001', path: 'e2e-control' };
+export const CONTROL = { workflowId: 'vwE2eControl0001', path: 'e2e-control' };
 
 function workflows(): WorkflowSpec[] {
 	const specs: WorkflowSpec[] = TARGETS.map((t) => ({
