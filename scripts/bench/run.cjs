@@ -22,6 +22,14 @@ const sizeName = (bytes) => (bytes >= 1 << 20 ? `${bytes / (1 << 20)} MiB` : `${
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 const verdict = (ok) => (ok ? 'met' : '**missed**');
 
+function git(args) {
+	try {
+		return require('child_process').execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+	} catch {
+		return '';
+	}
+}
+
 function machine() {
 	const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
 	const model = (cpuinfo.match(/^model name\s*:\s*(.+)$/m) || [])[1] || (os.cpus()[0] || {}).model || 'unknown';
@@ -30,6 +38,8 @@ function machine() {
 		cores: os.cpus().length,
 		memoryGiB: os.totalmem() / 2 ** 30,
 		os: `${os.type()} ${os.release()} ${os.arch()}`,
+		commit: git(['rev-parse', '--short', 'HEAD']),
+		dirty: git(['status', '--porcelain', '--', 'nodes', 'credentials', 'cli']) !== '',
 		node: process.version,
 		load: os.loadavg(),
 	};
@@ -137,7 +147,7 @@ function n8nTable(result) {
 
 function render({ when, host, command, inproc, n8n, n8nArgs, elapsedS, loadAfter }) {
 	const ip = inProcessTable(inproc);
-	const out = [START, '', `Figures of the run of ${when}, produced by \`${command}\` (${fmt(elapsedS, 0)} s in all${n8n ? `, of which ${fmt(n8n.setupS, 0)} s to install (if not cached), set up and start n8n` : ''}).`, ''];
+	const out = [START, '', `Figures of the run of ${when}, produced by \`${command}\` at commit ${host.commit || 'unknown'}${host.dirty ? ' (with uncommitted changes in nodes/, credentials/ or cli/)' : ''} (${fmt(elapsedS, 0)} s in all${n8n ? `, of which ${fmt(n8n.setupS, 0)} s to install (if not cached), set up and start n8n` : ''}).`, ''];
 	out.push(
 		`Machine: ${host.cpu}, ${host.cores} cores, ${fmt(host.memoryGiB, 1)} GiB memory, ${host.os}; ` +
 			`benchmark Node ${host.node}${n8n ? `, n8n ${n8n.n8nVersion} on Node ${n8n.nodeVersion}` : ''}. ` +
