@@ -26,6 +26,8 @@ export class ApiRtcTrigger extends providerTrigger(apiRtc) implements INodeType 
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// n8n sends the webhookResponse the trigger returns, after it has stored the execution
+				responseData: '',
 				path: 'webhook',
 			},
 		],

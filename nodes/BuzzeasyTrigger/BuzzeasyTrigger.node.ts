@@ -26,6 +26,8 @@ export class BuzzeasyTrigger extends providerTrigger(buzzeasy) implements INodeT
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// n8n sends the webhookResponse the trigger returns, after it has stored the execution
+				responseData: '',
 				path: 'webhook',
 			},
 		],

@@ -3,6 +3,8 @@ import {
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
 	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeCredentialTestResult,
 	type INodeType,
 	type INodeTypeDescription,
@@ -12,6 +14,7 @@ import {
 
 import { manualWebhookMethods, testCredential } from '../shared/createTrigger';
 import { optionsCollection } from '../shared/options';
+import { persistDeliveries } from '../shared/dedupeRecord';
 import { handleWebhook } from '../shared/pipeline';
 import { PROVIDERS } from '../shared/providers';
 import { PRESETS } from './presets';
@@ -53,7 +56,9 @@ export class VerifiedWebhookTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Event', 'Unrecognized'],
 		credentials: [{ name: 'verifiedWebhookApi', required: true, testedBy: 'verifiedWebhookApiTest' }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived',
+				// n8n sends the webhookResponse the trigger returns, after it has stored the execution
+				responseData: '', path: 'webhook' }],
 		properties: [
 			{
 				displayName: "Paste this node's Production URL into the sender's webhook settings and put the same signing secret in the credential",
@@ -258,6 +263,11 @@ export class VerifiedWebhookTrigger implements INodeType {
 
 	// The sender's portal holds the URL: nothing to register or remove through an API.
 	webhookMethods = manualWebhookMethods;
+
+	/** The first step of the run a delivery started: see persistDeliveries. */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await persistDeliveries.call(this);
+	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const parameters = {} as Record<string, unknown>;

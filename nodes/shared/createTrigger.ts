@@ -4,6 +4,8 @@ import {
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
 	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeCredentialTestResult,
 	type INodeProperties,
 	type INodeType,
@@ -14,6 +16,7 @@ import {
 
 import type { ProviderDefinition } from './definition';
 import { optionsCollection } from './options';
+import { persistDeliveries } from './dedupeRecord';
 import { handleWebhook } from './pipeline';
 
 export function credentialTestName(definition: ProviderDefinition): string {
@@ -68,6 +71,8 @@ export function buildDescription(definition: ProviderDefinition): INodeTypeDescr
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// n8n sends the webhookResponse the trigger returns, after it has stored the execution
+				responseData: '',
 				path: 'webhook',
 			},
 		],
@@ -116,7 +121,7 @@ export const manualWebhookMethods = {
 };
 
 /** What a provider trigger does: its credential test and its webhook, driven by the definition. */
-export function providerTrigger(definition: ProviderDefinition): new () => Required<Pick<INodeType, 'methods' | 'webhook'>> {
+export function providerTrigger(definition: ProviderDefinition): new () => Required<Pick<INodeType, 'methods' | 'webhook' | 'execute'>> {
 	return class {
 		methods = {
 			credentialTest: {
@@ -131,6 +136,11 @@ export function providerTrigger(definition: ProviderDefinition): new () => Requi
 
 		async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 			return await handleWebhook.call(this, definition as ProviderDefinition<IDataObject>);
+		}
+
+		/** The first step of the run a delivery started: see persistDeliveries. */
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+			return await persistDeliveries.call(this);
 		}
 	};
 }

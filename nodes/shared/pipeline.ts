@@ -1,23 +1,43 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { dedupeStoreFor } from './core/dedupe';
 import { redactHeaders, type HeaderBag } from './core/headers';
 import { sha256Hex } from './core/hash';
 import { isAllowed, parseAllowList } from './core/ipAllowList';
 import { parseJsonSafely, type JsonParseResult } from './core/json';
 import { verifyRequest, type Secrets } from './core/verify';
 import type { ProviderDefinition } from './definition';
-import { DEFAULT_DEDUPE_WINDOW_HOURS, type TriggerOptions } from './options';
+import { recordDelivery, type Recorded } from './dedupeRecord';
+import type { TriggerOptions } from './options';
 
-const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 
 type ExpressLikeResponse = ReturnType<IWebhookFunctions['getResponseObject']>;
 type ExpressLikeRequest = ReturnType<IWebhookFunctions['getRequestObject']>;
 
+/** Answers a request that starts nothing. */
 function reply(res: ExpressLikeResponse, status: number, body: IDataObject): IWebhookResponseData {
 	res.status(status).json(body);
 	return { noWebhookResponse: true };
+}
+
+/**
+ * Hands a delivery to n8n, which answers the provider with `acknowledgement` only once it has
+ * stored the execution (so a busy n8n slows the provider down instead of dropping work), or with
+ * 500 when it cannot: the provider retries, and the dedupe key is forgotten so that the retry is
+ * not mistaken for a duplicate.
+ */
+function startExecution(
+	res: ExpressLikeResponse,
+	workflowData: IWebhookResponseData['workflowData'],
+	acknowledgement: IDataObject,
+	recorded?: Recorded,
+): IWebhookResponseData {
+	if (recorded) {
+		res.once('finish', () => {
+			if (res.statusCode >= 300) recorded.store.forget(recorded.key);
+		});
+	}
+	return { workflowData, webhookResponse: acknowledgement };
 }
 
 async function readRawBody(req: ExpressLikeRequest): Promise<Buffer> {
@@ -138,9 +158,8 @@ export async function handleWebhook(
 
 		// 4. deduplicate
 		deliveryKey = described.eventId ?? `sha256:${sha256Hex(rawBody)}`;
-		if (isDuplicate.call(this, options, deliveryKey)) {
-			return reply(res, 200, acknowledge('duplicate'));
-		}
+		const delivery = recordDelivery(this, options, deliveryKey);
+		if (delivery.duplicate) return reply(res, 200, acknowledge('duplicate'));
 
 		// 5. emit
 		const item: IDataObject = {
@@ -153,8 +172,7 @@ export async function handleWebhook(
 			data: described.data as IDataObject,
 		};
 		addOptionalFields(item, options, text, headers, definition, secrets);
-		res.status(200).json(acknowledge('received'));
-		return { noWebhookResponse: true, workflowData: [[{ json: item }], []] };
+		return startExecution(res, [[{ json: item }], []], acknowledge('received'), delivery.recorded);
 	} catch (error) {
 		// a defect of ours, not of the request: keep the delivery, on the Unrecognized output
 		this.logger.error(`${definition.displayName} Trigger could not process an authenticated delivery: ${(error as Error).message}`);
@@ -167,8 +185,8 @@ export async function handleWebhook(
 			body: null,
 			raw: text,
 		};
-		if (!res.headersSent) res.status(200).json(acknowledge('unrecognized'));
-		return { noWebhookResponse: true, workflowData: [[], [{ json: item }]] };
+		if (res.headersSent) return { noWebhookResponse: true, workflowData: [[], [{ json: item }]] };
+		return startExecution(res, [[], [{ json: item }]], acknowledge('unrecognized'));
 	}
 }
 
@@ -200,7 +218,8 @@ function unrecognized(
 		return reply(res, 400, { error: 'unrecognized payload', issues: context.issues });
 	}
 	const deliveryKey = `sha256:${sha256Hex(context.rawBody)}`;
-	if (isDuplicate.call(this, options, deliveryKey)) return reply(res, 200, context.acknowledge('duplicate'));
+	const delivery = recordDelivery(this, options, deliveryKey);
+	if (delivery.duplicate) return reply(res, 200, context.acknowledge('duplicate'));
 	const item: IDataObject = {
 		provider: definition.provider,
 		reason: context.parsed.ok ? 'body is not a known event' : context.parsed.reason,
@@ -212,8 +231,7 @@ function unrecognized(
 		raw: context.text,
 	};
 	if (options.includeHeaders) item.headers = redactHeaders(context.headers, secretHeaderNames(definition, context.secrets));
-	res.status(200).json(context.acknowledge('unrecognized'));
-	return { noWebhookResponse: true, workflowData: [[], [{ json: item }]] };
+	return startExecution(res, [[], [{ json: item }]], context.acknowledge('unrecognized'), delivery.recorded);
 }
 
 function addOptionalFields(
@@ -226,29 +244,4 @@ function addOptionalFields(
 ): void {
 	if (options.includeRawBody) item.raw = text;
 	if (options.includeHeaders) item.headers = redactHeaders(headers, secretHeaderNames(definition, secrets));
-}
-
-/**
- * Says whether the key was seen inside the window, and records it. The in-process store decides
- * (concurrent deliveries); the workflow's static data carries the record across n8n restarts.
- */
-function isDuplicate(this: IWebhookFunctions, options: TriggerOptions, key: string): boolean {
-	if (options.deduplicate === false) return false;
-	const windowMs = (options.dedupeWindowHours && options.dedupeWindowHours > 0 ? options.dedupeWindowHours : DEFAULT_DEDUPE_WINDOW_HOURS) * HOUR_MS;
-	const mode = this.getMode();
-	const node = this.getNode();
-	const scope = `${this.getWorkflow().id ?? ''}:${node.id ?? node.name}:${mode === 'manual' ? 'test' : 'live'}`;
-	const entry = dedupeStoreFor(scope, options.dedupeMaxEntries);
-	const now = Date.now();
-	const persistent = mode !== 'manual';
-	const staticData = persistent ? this.getWorkflowStaticData('node') : undefined;
-	if (staticData && !entry.hydrated) {
-		entry.store.merge(staticData.dedupe, now, windowMs);
-		entry.hydrated = true;
-	}
-	if (entry.store.checkAndRecord(key, now, windowMs)) return true;
-	// n8n saves this before it starts the execution, because the trigger answers the request
-	// itself and returns noWebhookResponse (test/e2e/STATIC-DATA-FINDINGS.md): keep it that way
-	if (staticData) staticData.dedupe = entry.store.toPersisted() as unknown as IDataObject;
-	return false;
 }

@@ -45,7 +45,22 @@ export function describeTriggerContract(node: INodeType, definition: ProviderDef
 			expect(call.body).toEqual(okBody);
 			expect(call.events).toHaveLength(1);
 			expect(call.unrecognized).toHaveLength(0);
-			expect(call.result.noWebhookResponse).toBe(true);
+			// n8n answers, once the execution is stored
+			expect(call.result.noWebhookResponse).toBeUndefined();
+			expect(call.result.webhookResponse).toEqual(okBody);
+		});
+
+		it('forgets the delivery when n8n cannot start the execution, so the provider\'s retry runs', async () => {
+			const staticData = {};
+			const first = await deliver(node, definition, sample, { staticData });
+			expect(first.events).toHaveLength(1);
+			first.failExecution(500);
+			const retry = await deliver(node, definition, sample, { staticData });
+			expect(retry.status).toBe(200);
+			expect(retry.events).toHaveLength(1);
+			retry.finish();
+			const duplicate = await deliver(node, definition, sample, { staticData });
+			expect(duplicate.result.workflowData).toBeUndefined();
 		});
 
 		it('accepts the previous secret during a rotation', async () => {

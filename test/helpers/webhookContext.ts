@@ -29,6 +29,8 @@ export interface WebhookCall {
 	logs: string[];
 	/** Fires the response's 'finish' event, as express does once the answer is out. */
 	finish(): void;
+	/** n8n could not store the execution: it answers this status instead (500), then 'finish'. */
+	failExecution(status?: number): void;
 }
 
 /** Drives a trigger's real `webhook()` with a request built like n8n 2.x builds it. */
@@ -88,6 +90,13 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 
 	const result = await node.webhook!.call(context);
 	const data = (result.workflowData ?? []) as Array<Array<{ json: IDataObject }>>;
+	// as n8n does: when the trigger did not answer itself, n8n answers with its webhookResponse
+	// (status 200, the description's default) once the execution is stored
+	const answeredByN8n = result.noWebhookResponse !== true;
+	if (answeredByN8n && !response.headersSent) {
+		response.statusCode = 200;
+		response.sent = result.webhookResponse === undefined ? undefined : JSON.parse(JSON.stringify(result.webhookResponse));
+	}
 	return {
 		result,
 		status: response.statusCode,
@@ -96,5 +105,9 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 		unrecognized: (data[1] ?? []).map((item) => item.json),
 		logs,
 		finish: () => response.emit('finish'),
+		failExecution: (status = 500) => {
+			response.statusCode = status;
+			response.emit('finish');
+		},
 	};
 }
