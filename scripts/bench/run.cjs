@@ -129,7 +129,7 @@ function n8nTable(result) {
 	for (const p of result.providers) {
 		const lat = (runs) => `${median(runs.map((r) => r.p50))} / ${median(runs.map((r) => r.p99))}`;
 		const bad = (runs) => runs.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts, 0);
-		const ok = p.ours.reduce((s, r) => s + r.requests - r.non2xx, 0);
+		const ok = p.ours.reduce((s, r) => s + (r.ok ?? r.requests - r.non2xx), 0);
 		const started = p.ours.reduce((s, r) => s + r.executions, 0);
 		const rounds = p.ours.map((r, i) => `${fmt(r.rps, 0)} / ${fmt(p.stock[i].rps, 0)}`).join(', ');
 		lines.push(
