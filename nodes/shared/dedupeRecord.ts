@@ -34,6 +34,8 @@ function openRecord(context: NodeContext, options: TriggerOptions, nowMs: number
 export interface Recorded {
 	store: DedupeStore;
 	key: string;
+	/** Writes the record into the request's static data again (see startExecution). */
+	persist(): void;
 }
 
 /**
@@ -48,8 +50,11 @@ export function recordDelivery(context: IWebhookFunctions, options: TriggerOptio
 	if (store.checkAndRecord(key, now, dedupeWindowMs(options))) return { duplicate: true };
 	// saved by n8n only when it starts nothing, or when the static data was empty: for an event,
 	// the run saves it (persistDeliveries below)
-	if (staticData) staticData.dedupe = store.toPersisted() as unknown as IDataObject;
-	return { duplicate: false, recorded: { store, key } };
+	const persist = () => {
+		if (staticData) staticData.dedupe = store.toPersisted() as unknown as IDataObject;
+	};
+	persist();
+	return { duplicate: false, recorded: { store, key, persist } };
 }
 
 /**

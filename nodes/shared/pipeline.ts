@@ -32,12 +32,24 @@ function startExecution(
 	acknowledgement: IDataObject,
 	recorded?: Recorded,
 ): IWebhookResponseData {
-	if (recorded) {
-		res.once('finish', () => {
-			if (res.statusCode >= 300) recorded.store.forget(recorded.key);
-		});
-	}
-	return { workflowData, webhookResponse: acknowledgement };
+	if (!recorded) return { workflowData, webhookResponse: acknowledgement };
+	res.once('finish', () => {
+		if (res.statusCode >= 300) recorded.store.forget(recorded.key);
+	});
+	// n8n reads the answer right after it has stored the execution, then saves the workflow's
+	// static data and only then answers. Writing the dedupe record at that moment (a change made
+	// earlier is reset when the run is set up) makes it durable before the provider has its 200,
+	// so a restart while the run is under way cannot let the retry start it again
+	// (test/e2e/STATIC-DATA-FINDINGS.md). The run saves it as well, when it ends.
+	const result: IWebhookResponseData = { workflowData };
+	Object.defineProperty(result, 'webhookResponse', {
+		enumerable: true,
+		get() {
+			recorded.persist();
+			return acknowledgement;
+		},
+	});
+	return result;
 }
 
 async function readRawBody(req: ExpressLikeRequest): Promise<Buffer> {
