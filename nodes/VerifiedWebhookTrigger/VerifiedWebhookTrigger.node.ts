@@ -3,8 +3,6 @@ import {
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
 	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
 	type INodeCredentialTestResult,
 	type INodeType,
 	type INodeTypeDescription,
@@ -14,7 +12,6 @@ import {
 
 import { manualWebhookMethods, testCredential } from '../shared/createTrigger';
 import { optionsCollection } from '../shared/options';
-import { persistDeliveries } from '../shared/dedupeRecord';
 import { handleWebhook } from '../shared/pipeline';
 import { PROVIDERS } from '../shared/providers';
 import { PRESETS } from './presets';
@@ -263,11 +260,6 @@ export class VerifiedWebhookTrigger implements INodeType {
 
 	// The sender's portal holds the URL: nothing to register or remove through an API.
 	webhookMethods = manualWebhookMethods;
-
-	/** The first step of the run a delivery started: see persistDeliveries. */
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await persistDeliveries.call(this);
-	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const parameters = {} as Record<string, unknown>;

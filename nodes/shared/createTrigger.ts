@@ -4,8 +4,6 @@ import {
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
 	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
 	type INodeCredentialTestResult,
 	type INodeProperties,
 	type INodeType,
@@ -16,7 +14,6 @@ import {
 
 import type { ProviderDefinition } from './definition';
 import { optionsCollection } from './options';
-import { persistDeliveries } from './dedupeRecord';
 import { handleWebhook } from './pipeline';
 
 export function credentialTestName(definition: ProviderDefinition): string {
@@ -121,7 +118,7 @@ export const manualWebhookMethods = {
 };
 
 /** What a provider trigger does: its credential test and its webhook, driven by the definition. */
-export function providerTrigger(definition: ProviderDefinition): new () => Required<Pick<INodeType, 'methods' | 'webhook' | 'execute'>> {
+export function providerTrigger(definition: ProviderDefinition): new () => Required<Pick<INodeType, 'methods' | 'webhook'>> {
 	return class {
 		methods = {
 			credentialTest: {
@@ -136,11 +133,6 @@ export function providerTrigger(definition: ProviderDefinition): new () => Requi
 
 		async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 			return await handleWebhook.call(this, definition as ProviderDefinition<IDataObject>);
-		}
-
-		/** The first step of the run a delivery started: see persistDeliveries. */
-		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-			return await persistDeliveries.call(this);
 		}
 	};
 }

@@ -1,11 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { dedupeStoreFor, type DedupeStore } from './core/dedupe';
 import { DEFAULT_DEDUPE_WINDOW_HOURS, type TriggerOptions } from './options';
 
 const HOUR_MS = 3_600_000;
 
-type NodeContext = Pick<IWebhookFunctions | IExecuteFunctions, 'getMode' | 'getNode' | 'getWorkflow' | 'getWorkflowStaticData'>;
+type NodeContext = Pick<IWebhookFunctions, 'getMode' | 'getNode' | 'getWorkflow' | 'getWorkflowStaticData'>;
 
 export function dedupeWindowMs(options: TriggerOptions): number {
 	const hours = typeof options.dedupeWindowHours === 'number' && options.dedupeWindowHours > 0 ? options.dedupeWindowHours : DEFAULT_DEDUPE_WINDOW_HOURS;
@@ -48,35 +48,10 @@ export function recordDelivery(context: IWebhookFunctions, options: TriggerOptio
 	const now = Date.now();
 	const { store, staticData } = openRecord(context, options, now);
 	if (store.checkAndRecord(key, now, dedupeWindowMs(options))) return { duplicate: true };
-	// saved by n8n only when it starts nothing, or when the static data was empty: for an event,
-	// the run saves it (persistDeliveries below)
+	// saved by n8n when the request starts nothing; for an event, see startExecution in pipeline.ts
 	const persist = () => {
 		if (staticData) staticData.dedupe = store.toPersisted() as unknown as IDataObject;
 	};
 	persist();
 	return { duplicate: false, recorded: { store, key, persist } };
-}
-
-/**
- * The trigger's `execute()`: n8n runs it as the first step of the execution a delivery started,
- * with the delivery's items as input. It passes them through and writes the dedupe record into
- * the run's own static data, which n8n saves when the run ends: the record that survives a
- * restart. (A write in webhook() is not saved on a request that starts an execution:
- * test/e2e/STATIC-DATA-FINDINGS.md.)
- */
-export async function persistDeliveries(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const events = this.getInputData(0) ?? [];
-	const unrecognized = this.getInputData(1) ?? [];
-	const options = (this.getNodeParameter('options', 0, {}) ?? {}) as TriggerOptions;
-	if (this.getMode() !== 'manual' && options.deduplicate !== false) {
-		const now = Date.now();
-		const { store, staticData } = openRecord(this, options, now);
-		// in a process that did not receive the request (a queue-mode worker), learn its keys here
-		for (const item of [...events, ...unrecognized]) {
-			const key = item.json?.deliveryKey;
-			if (typeof key === 'string') store.checkAndRecord(key, now, dedupeWindowMs(options));
-		}
-		if (staticData) staticData.dedupe = store.toPersisted() as unknown as IDataObject;
-	}
-	return [events, unrecognized];
 }

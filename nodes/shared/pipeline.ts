@@ -40,7 +40,7 @@ function startExecution(
 	// static data and only then answers. Writing the dedupe record at that moment (a change made
 	// earlier is reset when the run is set up) makes it durable before the provider has its 200,
 	// so a restart while the run is under way cannot let the retry start it again
-	// (test/e2e/STATIC-DATA-FINDINGS.md). The run saves it as well, when it ends.
+	// (test/e2e/STATIC-DATA-FINDINGS.md).
 	const result: IWebhookResponseData = { workflowData };
 	Object.defineProperty(result, 'webhookResponse', {
 		enumerable: true,

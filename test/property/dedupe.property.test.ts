@@ -59,6 +59,15 @@ function expectedKey(t: Trigger, text: string): string {
  * How many delivery keys the workflow's static data holds, whatever the persisted layout (an
  * object of key → seconds, or a journal of lines): the bound must hold there too.
  */
+/**
+ * The persisted journal is cut at the front in batches (an eighth of it at a time, so that a
+ * request never copies the whole string): it may still hold that many lines of keys already
+ * evicted, which a reload merges and evicts again.
+ */
+function persistedBound(bound: number): number {
+	return bound + Math.ceil(bound / 8) + 1;
+}
+
 function persistedCount(staticData: IDataObject): number {
 	const node = staticData['node:Trigger'] as { dedupe?: Record<string, unknown> } | undefined;
 	const record = node?.dedupe;
@@ -181,10 +190,11 @@ describe(`property: deduplication (${label})`, () => {
 								const call = await deliver(t, text, scope, staticData, options);
 								call.finish();
 								expect(call.events).toHaveLength(1);
-								expect(persistedCount(staticData)).toBeLessThanOrEqual(bound);
+								expect(persistedCount(staticData)).toBeLessThanOrEqual(persistedBound(bound));
 							}
 							const newest = texts.slice(-bound);
-							expect(persistedCount(staticData)).toBe(bound);
+							expect(persistedCount(staticData)).toBeGreaterThanOrEqual(bound);
+							expect(persistedCount(staticData)).toBeLessThanOrEqual(persistedBound(bound));
 							expect(storeSize()).toBeLessThanOrEqual(bound);
 
 							// the newest `bound` are still caught, in memory and after a restart
@@ -201,7 +211,7 @@ describe(`property: deduplication (${label})`, () => {
 							const flooded = await Promise.all(flood.map((text, i) => deliver(t, text, scope, reloaded, options, i % 3)));
 							flooded.forEach((call) => call.finish());
 							expect(flooded.flatMap((call) => call.events)).toHaveLength(concurrentFlood);
-							expect(persistedCount(reloaded)).toBeLessThanOrEqual(bound);
+							expect(persistedCount(reloaded)).toBeLessThanOrEqual(persistedBound(bound));
 							expect(storeSize()).toBeLessThanOrEqual(bound);
 
 							// the oldest was evicted first: it is not remembered, and starts again

@@ -19,18 +19,19 @@ interface PersistedDedupeV1 {
 
 export const DEFAULT_DEDUPE_MAX_ENTRIES = 10_000;
 
-/** Keys are stored as given when short and plain; others as a 128-bit fingerprint. */
+/** Keys are stored as given when short and plain; others as a 64-bit fingerprint. */
 const PLAIN_KEY = /^[\x21-\x7e]{1,64}$/;
 
-const HEX_128 = /^[0-9a-f]{32}$/;
+const HEX_64 = /^[0-9a-f]{16}$/;
 
 export function storageKey(key: string): string {
-	// a body-hash key is already a digest: keep 128 bits of it, re-encoded, without hashing again
+	// a body-hash key is already a digest: keep 64 bits of it, re-encoded, without hashing again
+	// (10,000 keys collide with a chance of 3 in a trillion)
 	if (key.length === 71 && key.startsWith('sha256:')) {
-		const head = key.slice(7, 39);
-		if (HEX_128.test(head)) return `~${Buffer.from(head, 'hex').toString('base64url')}`;
+		const head = key.slice(7, 23);
+		if (HEX_64.test(head)) return `~${Buffer.from(head, 'hex').toString('base64url')}`;
 	}
-	return PLAIN_KEY.test(key) ? key : `#${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`;
+	return PLAIN_KEY.test(key) ? key : `#${createHash('sha256').update(key).digest('base64url').slice(0, 11)}`;
 }
 
 const line = (key: string, atMs: number) => `${key} ${Math.floor(atMs / 1000).toString(36)}\n`;
@@ -50,6 +51,9 @@ export class DedupeStore {
 
 	/** Set when a key leaves from the middle: the journal is rebuilt once, when next read. */
 	private journalStale = false;
+
+	/** Characters at the front of the journal whose keys have left (cut in batches). */
+	private journalCut = 0;
 
 	constructor(maxEntries: number = DEFAULT_DEDUPE_MAX_ENTRIES) {
 		this.resize(maxEntries);
@@ -125,13 +129,22 @@ export class DedupeStore {
 			for (const [key, at] of this.seenAt) journal += line(key, at);
 			this.journal = journal;
 			this.journalStale = false;
+			this.journalCut = 0;
 		}
+		// lines not cut yet are of keys evicted or expired: reading them back merges and drops them
 		return { v: 2, journal: this.journal };
 	}
 
 	private removeOldest(key: string, at: number): void {
 		this.seenAt.delete(key);
-		if (!this.journalStale) this.journal = this.journal.slice(line(key, at).length);
+		if (this.journalStale) return;
+		// cut the front in batches: slicing a long string that keeps growing at the end copies it,
+		// so a cut per request would cost the whole journal every time
+		this.journalCut += line(key, at).length;
+		if (this.journalCut > this.journal.length / 8) {
+			this.journal = this.journal.slice(this.journalCut);
+			this.journalCut = 0;
+		}
 	}
 
 	private removeFromMiddle(key: string): void {
