@@ -5,10 +5,12 @@
  * - providers.suite.ts: the five provider triggers (documented examples, rejections, duplicates,
  *   a restart);
  * - presets.suite.ts: the Verified Webhook Trigger (GitHub, Standard Webhooks, custom HMAC);
+ * - cli.suite.ts: the `send` command itself, run as a process against this n8n;
  * - load.suite.ts: reliability under load and across a restart (E2E_LOAD_EVENTS, ...).
  */
 import { setHarness, type SuiteSetup } from './context';
 import { N8nHarness } from './harness';
+import { cliTests } from './cli.suite';
 import { loadTests } from './load.suite';
 import { presetSetup, presetTests } from './presets.suite';
 import { providerSetup, providerTests } from './providers.suite';
@@ -37,4 +39,5 @@ afterAll(async () => {
 
 providerTests();
 presetTests();
+cliTests();
 loadTests();
