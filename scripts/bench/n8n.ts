@@ -297,7 +297,7 @@ function load(url: string, next: () => { body: string; headers: Record<string, s
 					},
 				],
 			},
-			(err, result) => (err ? reject(err) : resolve(result)),
+			(err: Error | null, result: unknown) => (err ? reject(err) : resolve(result as never)),
 		);
 		// autocannon prints nothing unless asked
 		void instance;
