@@ -297,7 +297,7 @@ function load(url: string, next: () => { body: string; headers: Record<string, s
 					},
 				],
 			},
-			(err: Error | null, result: unknown) => (err ? reject(err) : resolve(result as never)),
+			(err: Error | null, result: autocannon.Result) => (err ? reject(err) : resolve(result)),
 		);
 		// autocannon prints nothing unless asked
 		void instance;
