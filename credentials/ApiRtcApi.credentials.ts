@@ -5,7 +5,7 @@ export class ApiRtcApi implements ICredentialType {
 
 	displayName = 'ApiRTC Webhook API';
 
-	icon = 'file:../nodes/ApiRtcTrigger/apirtc.svg' as const;
+	icon = { light: 'file:../nodes/ApiRtcTrigger/apirtc.svg', dark: 'file:../nodes/ApiRtcTrigger/apirtc.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-verified-webhooks/n8n-nodes-verified-webhooks#apirtc';
 

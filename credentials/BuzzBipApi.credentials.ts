@@ -5,7 +5,7 @@ export class BuzzBipApi implements ICredentialType {
 
 	displayName = 'BuzzBip Webhook API';
 
-	icon = 'file:../nodes/BuzzBipTrigger/buzzbip.svg' as const;
+	icon = { light: 'file:../nodes/BuzzBipTrigger/buzzbip.svg', dark: 'file:../nodes/BuzzBipTrigger/buzzbip.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-verified-webhooks/n8n-nodes-verified-webhooks#buzzbip';
 

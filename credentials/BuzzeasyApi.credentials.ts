@@ -5,7 +5,7 @@ export class BuzzeasyApi implements ICredentialType {
 
 	displayName = 'Buzzeasy Webhook API';
 
-	icon = 'file:../nodes/BuzzeasyTrigger/buzzeasy.svg' as const;
+	icon = { light: 'file:../nodes/BuzzeasyTrigger/buzzeasy.svg', dark: 'file:../nodes/BuzzeasyTrigger/buzzeasy.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-verified-webhooks/n8n-nodes-verified-webhooks#buzzeasy';
 

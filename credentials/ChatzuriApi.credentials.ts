@@ -5,7 +5,7 @@ export class ChatzuriApi implements ICredentialType {
 
 	displayName = 'Chatzuri Webhook API';
 
-	icon = 'file:../nodes/ChatzuriTrigger/chatzuri.svg' as const;
+	icon = { light: 'file:../nodes/ChatzuriTrigger/chatzuri.svg', dark: 'file:../nodes/ChatzuriTrigger/chatzuri.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-verified-webhooks/n8n-nodes-verified-webhooks#chatzuri';
 

@@ -5,7 +5,7 @@ export class TracebuzzApi implements ICredentialType {
 
 	displayName = 'Tracebuzz Webhook API';
 
-	icon = 'file:../nodes/TracebuzzTrigger/tracebuzz.svg' as const;
+	icon = { light: 'file:../nodes/TracebuzzTrigger/tracebuzz.svg', dark: 'file:../nodes/TracebuzzTrigger/tracebuzz.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-verified-webhooks/n8n-nodes-verified-webhooks#tracebuzz';
 

@@ -5,7 +5,7 @@ export class VerifiedWebhookApi implements ICredentialType {
 
 	displayName = 'Verified Webhook API';
 
-	icon = 'file:../nodes/VerifiedWebhookTrigger/verifiedwebhook.svg' as const;
+	icon = { light: 'file:../nodes/VerifiedWebhookTrigger/verifiedwebhook.svg', dark: 'file:../nodes/VerifiedWebhookTrigger/verifiedwebhook.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-verified-webhooks/n8n-nodes-verified-webhooks#verified-webhook-trigger';
 

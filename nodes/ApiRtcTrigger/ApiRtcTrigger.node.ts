@@ -11,7 +11,7 @@ export class ApiRtcTrigger extends providerTrigger(apiRtc) implements INodeType 
 	description: INodeTypeDescription = {
 		displayName: 'ApiRTC Trigger',
 		name: 'apiRtcTrigger',
-		icon: 'file:apirtc.svg',
+		icon: { light: 'file:apirtc.svg', dark: 'file:apirtc.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',

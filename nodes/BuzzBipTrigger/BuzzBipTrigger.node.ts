@@ -11,7 +11,7 @@ export class BuzzBipTrigger extends providerTrigger(buzzBip) implements INodeTyp
 	description: INodeTypeDescription = {
 		displayName: 'BuzzBip Trigger',
 		name: 'buzzBipTrigger',
-		icon: 'file:buzzbip.svg',
+		icon: { light: 'file:buzzbip.svg', dark: 'file:buzzbip.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',

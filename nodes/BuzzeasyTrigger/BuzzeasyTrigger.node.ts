@@ -11,7 +11,7 @@ export class BuzzeasyTrigger extends providerTrigger(buzzeasy) implements INodeT
 	description: INodeTypeDescription = {
 		displayName: 'Buzzeasy Trigger',
 		name: 'buzzeasyTrigger',
-		icon: 'file:buzzeasy.svg',
+		icon: { light: 'file:buzzeasy.svg', dark: 'file:buzzeasy.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',

@@ -11,7 +11,7 @@ export class ChatzuriTrigger extends providerTrigger(chatzuri) implements INodeT
 	description: INodeTypeDescription = {
 		displayName: 'Chatzuri Trigger',
 		name: 'chatzuriTrigger',
-		icon: 'file:chatzuri.svg',
+		icon: { light: 'file:chatzuri.svg', dark: 'file:chatzuri.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',

@@ -11,7 +11,7 @@ export class TracebuzzTrigger extends providerTrigger(tracebuzz) implements INod
 	description: INodeTypeDescription = {
 		displayName: 'Tracebuzz Trigger',
 		name: 'tracebuzzTrigger',
-		icon: 'file:tracebuzz.svg',
+		icon: { light: 'file:tracebuzz.svg', dark: 'file:tracebuzz.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',

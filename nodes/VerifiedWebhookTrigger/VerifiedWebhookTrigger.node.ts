@@ -43,7 +43,7 @@ export class VerifiedWebhookTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Verified Webhook Trigger',
 		name: 'verifiedWebhookTrigger',
-		icon: 'file:verifiedwebhook.svg',
+		icon: { light: 'file:verifiedwebhook.svg', dark: 'file:verifiedwebhook.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["preset"]}}',

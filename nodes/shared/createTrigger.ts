@@ -53,7 +53,7 @@ export function buildDescription(definition: ProviderDefinition): INodeTypeDescr
 	return {
 		displayName: `${name} Trigger`,
 		name: definition.nodeName,
-		icon: `file:${definition.icon}`,
+		icon: { light: `file:${definition.icon}`, dark: `file:${definition.icon.slice(0, -'.svg'.length)}.dark.svg` },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',

@@ -43,8 +43,8 @@ describe.each(nodes)('%s Trigger node file', (_, node, definition) => {
 		}
 	});
 
-	it('has its icon beside the node file', () => {
-		const icon = String(node.description.icon).replace(/^file:/, '');
+	it.each(['light', 'dark'] as const)('has its %s icon beside the node file', (theme) => {
+		const icon = String((node.description.icon as Record<string, string>)[theme]).replace(/^file:/, '');
 		const folder = `${node.description.name.charAt(0).toUpperCase()}${node.description.name.slice(1)}`;
 		expect(existsSync(join(__dirname, '..', '..', 'nodes', folder, icon))).toBe(true);
 	});
