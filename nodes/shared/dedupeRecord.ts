@@ -34,7 +34,7 @@ function openRecord(context: NodeContext, options: TriggerOptions, nowMs: number
 export interface Recorded {
 	store: DedupeStore;
 	key: string;
-	/** Writes the record into the request's static data again (see startExecution). */
+	/** Writes the record into the request's static data (see startExecution). */
 	persist(): void;
 }
 
@@ -48,10 +48,10 @@ export function recordDelivery(context: IWebhookFunctions, options: TriggerOptio
 	const now = Date.now();
 	const { store, staticData } = openRecord(context, options, now);
 	if (store.checkAndRecord(key, now, dedupeWindowMs(options))) return { duplicate: true };
-	// saved by n8n when the request starts nothing; for an event, see startExecution in pipeline.ts
+	// written once, when n8n reads the trigger's answer: a write made now would be reset when n8n
+	// sets the run up (startExecution in pipeline.ts)
 	const persist = () => {
 		if (staticData) staticData.dedupe = store.toPersisted() as unknown as IDataObject;
 	};
-	persist();
 	return { duplicate: false, recorded: { store, key, persist } };
 }

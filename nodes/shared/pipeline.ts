@@ -110,6 +110,8 @@ export async function handleWebhook(
 
 	// 1. authenticate, over the exact bytes received
 	const rawBody = await readRawBody(req);
+	// decoded once: the Chatzuri re-serialization check and the parser both read this
+	const text = rawBody.toString('utf8');
 	const headers = req.headers as HeaderBag;
 	let secrets: Secrets;
 	try {
@@ -124,7 +126,7 @@ export async function handleWebhook(
 			headers,
 			reserializedBody: () => {
 				try {
-					return Buffer.from(JSON.stringify(JSON.parse(rawBody.toString('utf8'))));
+					return Buffer.from(JSON.stringify(JSON.parse(text)));
 				} catch {
 					return undefined;
 				}
@@ -137,7 +139,6 @@ export async function handleWebhook(
 		return reply(res, 401, { error: 'unauthorized', reason: verdict.reason });
 	}
 
-	const text = rawBody.toString('utf8');
 	let deliveryKey: string | undefined;
 	try {
 		// 2. parse and validate
