@@ -13,9 +13,45 @@ export function dedupeWindowMs(options: TriggerOptions): number {
 }
 
 /**
+ * What this process knows about which recorded keys are already in the database.
+ *
+ * Every recorded key gets the next sequence number. A save writes the whole store (`toPersisted`),
+ * so it holds every key recorded before it was written, including those of deliveries still in
+ * flight. Once n8n has finished such a save (it answers only after awaiting it, and clears the
+ * static data's "changed" flag only when it succeeded), every key up to the sequence number the
+ * save covered is durable. A delivery whose key is already durable when n8n reads its answer
+ * needs no save of its own: under load one save covers the deliveries that arrived while the
+ * previous one was under way, instead of one database write per delivery.
+ */
+interface Durability {
+	/** Sequence number of the last key recorded. */
+	recorded: number;
+	/** Every key up to this sequence number is in a save n8n has finished. */
+	durable: number;
+	/** A key was forgotten after it may have been saved: the next delivery rewrites the record. */
+	rewrite: boolean;
+}
+
+const durability = new WeakMap<DedupeStore, Durability>();
+
+function durabilityOf(store: DedupeStore): Durability {
+	let state = durability.get(store);
+	if (!state) {
+		state = { recorded: 0, durable: 0, rewrite: false };
+		durability.set(store, state);
+	}
+	return state;
+}
+
+/**
  * The trigger node's dedupe store, loaded from the workflow's static data the first time this
- * process sees the node (after an n8n restart), and that static data when it is saved at all
- * (test URL deliveries are remembered in memory only, apart from the production ones).
+ * process sees the node (after an n8n restart). Test URL deliveries are remembered in memory only.
+ *
+ * Reading must not change the request's static data: n8n creates a node's static data object on
+ * first access, which marks the whole static data changed, and n8n then saves this request's copy,
+ * loaded when the request arrived, over whatever a concurrent delivery saved meanwhile (the
+ * dedupe record included). So the node's object is only opened here when it exists already, and
+ * created only by a delivery that writes the record (`persist`).
  */
 function openRecord(context: NodeContext, options: TriggerOptions, nowMs: number) {
 	const mode = context.getMode();
@@ -23,19 +59,34 @@ function openRecord(context: NodeContext, options: TriggerOptions, nowMs: number
 	const persistent = mode !== 'manual';
 	const scope = `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}:${persistent ? 'live' : 'test'}`;
 	const entry = dedupeStoreFor(scope, options.dedupeMaxEntries);
-	const staticData = persistent ? context.getWorkflowStaticData('node') : undefined;
-	if (staticData && !entry.hydrated) {
-		entry.store.merge(staticData.dedupe, nowMs, dedupeWindowMs(options));
+	if (persistent && !entry.hydrated) {
+		const saved = Object.prototype.hasOwnProperty.call(context.getWorkflowStaticData('global'), `node:${node.name}`);
+		if (saved) entry.store.merge(context.getWorkflowStaticData('node').dedupe, nowMs, dedupeWindowMs(options));
 		entry.hydrated = true;
 	}
-	return { store: entry.store, staticData };
+	return { store: entry.store, persistent };
+}
+
+/**
+ * n8n's "changed" flag of the request's static data: set by a write, cleared by n8n once its save
+ * has succeeded (a failed save is logged by n8n and leaves it set). Absent outside n8n.
+ */
+function staticDataChanged(context: NodeContext): boolean | undefined {
+	const flag = (context.getWorkflowStaticData('global') as { __dataChanged?: unknown }).__dataChanged;
+	return typeof flag === 'boolean' ? flag : undefined;
 }
 
 export interface Recorded {
 	store: DedupeStore;
 	key: string;
-	/** Writes the record into the request's static data (see startExecution). */
+	/**
+	 * Called when n8n reads the trigger's answer, after it has stored the execution and before it
+	 * saves the static data and answers (see startExecution): writes the record into the request's
+	 * static data unless a finished save already holds this key.
+	 */
 	persist(): void;
+	/** Called once the answer is out, with its status. */
+	settle(status: number): void;
 }
 
 /**
@@ -46,12 +97,35 @@ export interface Recorded {
 export function recordDelivery(context: IWebhookFunctions, options: TriggerOptions, key: string): { duplicate: true } | { duplicate: false; recorded?: Recorded } {
 	if (options.deduplicate === false) return { duplicate: false };
 	const now = Date.now();
-	const { store, staticData } = openRecord(context, options, now);
+	const { store, persistent } = openRecord(context, options, now);
 	if (store.checkAndRecord(key, now, dedupeWindowMs(options))) return { duplicate: true };
-	// written once, when n8n reads the trigger's answer: a write made now would be reset when n8n
-	// sets the run up (startExecution in pipeline.ts)
+	const state = durabilityOf(store);
+	const sequence = ++state.recorded;
+	/** The sequence number this delivery's own save covers, 0 when it made none. */
+	let covers = 0;
 	const persist = () => {
-		if (staticData) staticData.dedupe = store.toPersisted() as unknown as IDataObject;
+		if (!persistent || covers > 0) return;
+		// n8n saves the static data anyway when something else changed it: then it must hold this key
+		const mustWrite = state.durable < sequence || state.rewrite || staticDataChanged(context) === true;
+		if (!mustWrite) return;
+		context.getWorkflowStaticData('node').dedupe = store.toPersisted() as unknown as IDataObject;
+		covers = state.recorded;
+		state.rewrite = false;
 	};
-	return { duplicate: false, recorded: { store, key, persist } };
+	const settle = (status: number) => {
+		if (status >= 300) {
+			store.forget(key);
+			// the key may be in a save already (this one's or a concurrent delivery's)
+			state.rewrite = true;
+			return;
+		}
+		if (covers === 0) return;
+		if (staticDataChanged(context) === true) {
+			// n8n answered although its save failed (it logs the error): nothing is durable by it
+			state.rewrite = true;
+			return;
+		}
+		if (covers > state.durable) state.durable = covers;
+	};
+	return { duplicate: false, recorded: { store, key, persist, settle } };
 }

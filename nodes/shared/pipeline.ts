@@ -33,14 +33,13 @@ function startExecution(
 	recorded?: Recorded,
 ): IWebhookResponseData {
 	if (!recorded) return { workflowData, webhookResponse: acknowledgement };
-	res.once('finish', () => {
-		if (res.statusCode >= 300) recorded.store.forget(recorded.key);
-	});
+	res.once('finish', () => recorded.settle(res.statusCode));
 	// n8n reads the answer right after it has stored the execution, then saves the workflow's
 	// static data and only then answers. Writing the dedupe record at that moment (a change made
 	// earlier is reset when the run is set up) makes it durable before the provider has its 200,
 	// so a restart while the run is under way cannot let the retry start it again
-	// (test/e2e/STATIC-DATA-FINDINGS.md).
+	// (test/e2e/STATIC-DATA-FINDINGS.md); a delivery whose key a finished save already holds
+	// writes nothing (dedupeRecord.ts).
 	const result: IWebhookResponseData = { workflowData };
 	Object.defineProperty(result, 'webhookResponse', {
 		enumerable: true,

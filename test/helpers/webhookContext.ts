@@ -78,7 +78,9 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 			return init.credentials ?? {};
 		},
 		getWorkflowStaticData: (type: string) => {
-			const key = type === 'node' ? `node:${nodeName}` : 'global';
+			// as n8n's Workflow.getStaticData: 'global' is the whole object, 'node' one key of it
+			if (type === 'global') return staticData;
+			const key = `node:${nodeName}`;
 			if (!staticData[key]) staticData[key] = {};
 			return staticData[key];
 		},

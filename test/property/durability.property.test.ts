@@ -1,0 +1,294 @@
+/**
+ * The dedupe record against n8n 2.41's own static-data life cycle, step by step, with deliveries
+ * interleaved and n8n stopped at any step:
+ *   - a "database" holds the workflow's static data as JSON; every request loads it afresh into
+ *     an `ObservableObject` (n8n-workflow's own), the run resets its "changed" flag, n8n reads the
+ *     trigger's answer, saves the static data when the flag is set (writes land in the order they
+ *     were issued), and only then answers 200 (test/e2e/STATIC-DATA-FINDINGS.md, mechanism 3);
+ *   - property: whatever the interleaving and wherever n8n stops, every delivery that was answered
+ *     200 is remembered after the restart (its re-delivery starts nothing), and no event started
+ *     twice before it;
+ *   - and the point of sharing saves: deliveries that overlap need fewer saves than deliveries.
+ */
+import fc from 'fast-check';
+import { ObservableObject, type IDataObject, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
+import { EventEmitter } from 'events';
+
+import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
+import { announce, authHeaders, credentialsFor, fcParams, runs, TRIGGERS, uniqueSample, type Trigger } from './support';
+
+const label = announce('test/property/durability.property.test.ts');
+jest.setTimeout(300_000);
+afterEach(() => resetDedupeStores());
+
+type Observable = IDataObject & { __dataChanged?: boolean };
+
+/** One n8n process over one workflow row. */
+class MiniN8n {
+	/** Static data saves issued and not landed yet, oldest first (one SQLite writer). */
+	private readonly pending: Array<{ json: string; request: Request }> = [];
+
+	saves = 0;
+
+	failSaves = false;
+
+	constructor(
+		public db: string,
+		readonly workflowId: string,
+	) {}
+
+	request(t: Trigger, text: string): Request {
+		return new Request(this, t, text);
+	}
+
+	issueSave(request: Request, root: Observable): void {
+		// JSON.stringify skips the flag: it is defined non-enumerable
+		this.pending.push({ json: JSON.stringify(root), request });
+	}
+
+	/** The oldest issued save reaches the database (or fails, and n8n only logs it). */
+	land(): Request | undefined {
+		const next = this.pending.shift();
+		if (!next) return undefined;
+		if (!this.failSaves) {
+			this.db = next.json;
+			this.saves += 1;
+			next.request.root.__dataChanged = false;
+		}
+		return next.request;
+	}
+}
+
+type Step = 'webhook' | 'run' | 'answer' | 'respond';
+
+class Request {
+	/** The request's static data, loaded when it arrives. */
+	root: Observable = {};
+
+	private result?: IWebhookResponseData;
+
+	private readonly response = Object.assign(new EventEmitter(), { statusCode: 0, headersSent: false, status: (_: number) => this.response, json: (_: unknown) => this.response });
+
+	step: Step | 'saving' | 'done' = 'webhook';
+
+	started = false;
+
+	answered = false;
+
+	constructor(
+		private readonly n8n: MiniN8n,
+		readonly t: Trigger,
+		readonly text: string,
+	) {}
+
+	private context(): IWebhookFunctions {
+		const headers = Object.fromEntries(Object.entries(authHeaders(this.t, this.text)).map(([k, v]) => [k.toLowerCase(), v]));
+		const root = this.root;
+		return {
+			getRequestObject: () => ({ headers, rawBody: Buffer.from(this.text), ip: '127.0.0.1' }),
+			getResponseObject: () => this.response,
+			getNodeParameter: (name: string, fallback?: unknown) => (name === 'options' ? {} : fallback),
+			getCredentials: async () => credentialsFor(this.t),
+			// Workflow.getStaticData of n8n-workflow 2.41
+			getWorkflowStaticData: (type: string) => {
+				if (type === 'global') return root;
+				if (root['node:Trigger'] === undefined) root['node:Trigger'] = ObservableObject.create({}, root as IDataObject & { __dataChanged: boolean }) as IDataObject;
+				return root['node:Trigger'];
+			},
+			getMode: () => 'webhook',
+			getNode: () => ({ id: 'node-1', name: 'Trigger' }),
+			getWorkflow: () => ({ id: this.n8n.workflowId }),
+			logger: { debug() {}, info() {}, warn() {}, error() {} },
+		} as unknown as IWebhookFunctions;
+	}
+
+	/** Moves this request one step on (a request whose save is issued waits for it to land). */
+	async advance(): Promise<void> {
+		switch (this.step) {
+			case 'webhook': {
+				// live-webhooks.js: the workflow is loaded from the database for every request
+				this.root = ObservableObject.create(JSON.parse(this.n8n.db) as IDataObject) as Observable;
+				this.result = await this.t.node.webhook!.call(this.context());
+				if (this.result.noWebhookResponse) {
+					// answered by the trigger (duplicate, ignored): the callback saves if flagged
+					if (this.root.__dataChanged === true) this.n8n.issueSave(this, this.root);
+					this.step = 'done';
+					return;
+				}
+				this.started = true;
+				this.step = 'run';
+				return;
+			}
+			case 'run':
+				// workflow-runner.js: a Workflow built on the same object resets its flag
+				ObservableObject.create(this.root);
+				this.step = 'answer';
+				return;
+			case 'answer':
+				void this.result!.webhookResponse;
+				if (this.root.__dataChanged === true) {
+					this.n8n.issueSave(this, this.root);
+					this.step = 'saving';
+				} else this.step = 'respond';
+				return;
+			case 'respond':
+				this.response.statusCode = 200;
+				this.answered = true;
+				this.response.emit('finish');
+				this.step = 'done';
+				return;
+			default:
+		}
+	}
+
+	/** n8n could not store the execution (after `run`): it answers 500 and never reads the answer. */
+	fail(): void {
+		this.response.statusCode = 500;
+		this.response.emit('finish');
+		this.step = 'done';
+	}
+
+	/** Called when this request's save has landed (or failed): n8n then answers. */
+	saved(): void {
+		if (this.step === 'saving') this.step = 'respond';
+	}
+}
+
+/** Runs the schedule: each number picks which request (or the database) moves next. */
+async function play(n8n: MiniN8n, requests: Request[], schedule: number[], stopAt: number): Promise<void> {
+	for (let i = 0; i < schedule.length && i < stopAt; i++) {
+		const movable = requests.filter((r) => r.step !== 'done' && r.step !== 'saving');
+		const choices = movable.length + 1;
+		const pick = schedule[i] % choices;
+		if (pick === movable.length) n8n.land()?.saved();
+		else await movable[pick].advance();
+	}
+}
+
+async function drain(n8n: MiniN8n, requests: Request[]): Promise<void> {
+	for (let guard = 0; guard < 10_000; guard++) {
+		const movable = requests.find((r) => r.step !== 'done' && r.step !== 'saving');
+		if (movable) await movable.advance();
+		else if (!n8n.land()?.saved() && requests.every((r) => r.step === 'done')) return;
+	}
+	throw new Error('requests did not finish');
+}
+
+let workflowCounter = 0;
+
+describe(`dedupe record across n8n's static-data life cycle (${label})`, () => {
+	for (const t of TRIGGERS) {
+		it(`${t.definition.provider}: every delivery answered 200 is remembered after a stop at any step`, async () => {
+			const spec = t.specs[0];
+			await fc.assert(
+				fc.asyncProperty(
+					fc.array(fc.nat(5), { minLength: 2, maxLength: 12 }),
+					fc.array(fc.nat(1000), { minLength: 10, maxLength: 120 }),
+					fc.nat(150),
+					async (events, schedule, stopAt) => {
+						resetDedupeStores();
+						workflowCounter += 1;
+						const n8n = new MiniN8n('{}', `wf-durable-${workflowCounter}`);
+						const texts = events.map((e) => JSON.stringify(uniqueSample(t.definition.provider, spec, 7_000 + e)));
+						const requests = texts.map((text) => n8n.request(t, text));
+						await play(n8n, requests, schedule, stopAt);
+						// inside one process: no event started twice
+						const started = requests.filter((r) => r.started).map((r) => r.text);
+						expect(new Set(started).size).toBe(started.length);
+						// n8n stops here: what is in the database is what the next process knows
+						resetDedupeStores();
+						const after = new MiniN8n(n8n.db, n8n.workflowId);
+						for (const answered of requests.filter((r) => r.answered)) {
+							const again = after.request(t, answered.text);
+							await drain(after, [again]);
+							expect(again.started).toBe(false);
+						}
+					},
+				),
+				fcParams(runs(20)),
+			);
+		});
+	}
+
+	it('deliveries that overlap share saves; one at a time, each delivery is saved', async () => {
+		const t = TRIGGERS[0];
+		const spec = t.specs[0];
+		const texts = Array.from({ length: 8 }, (_, i) => JSON.stringify(uniqueSample(t.definition.provider, spec, 9_100 + i)));
+
+		const sequential = new MiniN8n('{}', 'wf-sequential');
+		for (const text of texts) await drain(sequential, [sequential.request(t, text)]);
+		expect(sequential.saves).toBe(8);
+
+		// all eight arrive together: the first save holds every key recorded before it
+		resetDedupeStores();
+		const overlapping = new MiniN8n('{}', 'wf-overlapping');
+		const requests = texts.map((text) => overlapping.request(t, text));
+		for (const r of requests) await r.advance(); // webhook(): all recorded
+		for (const r of requests) await r.advance(); // run
+		await requests[0].advance(); // answer: save issued
+		overlapping.land()?.saved();
+		await requests[0].advance(); // respond: that save has landed
+		await drain(overlapping, requests);
+		expect(requests.every((r) => r.answered)).toBe(true);
+		expect(overlapping.saves).toBe(1);
+
+		resetDedupeStores();
+		const after = new MiniN8n(overlapping.db, 'wf-overlapping');
+		for (const text of texts) {
+			const again = after.request(t, text);
+			await drain(after, [again]);
+			expect(again.started).toBe(false);
+		}
+	});
+
+	it('a delivery n8n could not store is taken out of the record by the next save, so its retry starts', async () => {
+		const t = TRIGGERS[1];
+		const spec = t.specs[0];
+		const texts = Array.from({ length: 3 }, (_, i) => JSON.stringify(uniqueSample(t.definition.provider, spec, 9_300 + i)));
+		const n8n = new MiniN8n('{}', 'wf-forget');
+		const [a, b, c] = texts.map((text) => n8n.request(t, text));
+		for (const r of [a, b, c]) await r.advance(); // all three recorded
+		for (const r of [a, b, c]) await r.advance(); // run
+		await a.advance(); // a's save holds a, b and c
+		n8n.land()?.saved();
+		await a.advance();
+		expect(a.answered).toBe(true);
+		b.fail(); // b's execution could not be stored: 500, the provider will retry
+		await drain(n8n, [c]); // c is held by a's save, yet it writes the record again without b
+		expect(n8n.saves).toBe(2);
+		resetDedupeStores();
+		const after = new MiniN8n(n8n.db, 'wf-forget');
+		const retry = after.request(t, b.text);
+		await drain(after, [retry]);
+		expect(retry.started).toBe(true);
+		const again = after.request(t, c.text);
+		await drain(after, [again]);
+		expect(again.started).toBe(false);
+	});
+
+	it('a save that fails does not count: the next delivery saves again', async () => {
+		const t = TRIGGERS[3];
+		const spec = t.specs[0];
+		const texts = Array.from({ length: 3 }, (_, i) => JSON.stringify(uniqueSample(t.definition.provider, spec, 9_200 + i)));
+		const n8n = new MiniN8n('{}', 'wf-failing');
+		const [a, b, c] = texts.map((text) => n8n.request(t, text));
+		for (const r of [a, b, c]) await r.advance();
+		for (const r of [a, b, c]) await r.advance();
+		n8n.failSaves = true;
+		await a.advance();
+		n8n.land()?.saved();
+		await a.advance(); // n8n answers 200 although its save failed (it only logs the error)
+		expect(a.answered).toBe(true);
+		n8n.failSaves = false;
+		// b and c are not covered by a finished save: each writes (b's save holds c's key too)
+		await drain(n8n, [b, c]);
+		expect(n8n.saves).toBeGreaterThanOrEqual(1);
+		resetDedupeStores();
+		const after = new MiniN8n(n8n.db, 'wf-failing');
+		for (const r of [b, c]) {
+			const again = after.request(t, r.text);
+			await drain(after, [again]);
+			expect(again.started).toBe(false);
+		}
+	});
+});
