@@ -1,11 +1,13 @@
-import { createHash, timingSafeEqual } from 'crypto';
+import { timingSafeEqual } from 'crypto';
+
+import { sha256Digest } from './hash';
 
 /** Digests of the expected secrets, so each request hashes only what it received. */
 const expectedDigests = new Map<string, Buffer>();
 const MAX_CACHED_SECRETS = 64;
 
 function digestOf(secret: string): Buffer {
-	return createHash('sha256').update(secret, 'utf8').digest();
+	return sha256Digest(secret);
 }
 
 function expectedDigest(secret: string): Buffer {
@@ -24,7 +26,7 @@ function expectedDigest(secret: string): Buffer {
  * the content nor the length of a secret leaks through timing. Returns the index of the first
  * match, or -1; every candidate is compared.
  */
-export function matchSecret(received: string, expected: string[]): number {
+export function matchSecret(received: string, expected: readonly string[]): number {
 	const digest = digestOf(received);
 	let match = -1;
 	for (let i = 0; i < expected.length; i++) {
