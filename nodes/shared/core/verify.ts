@@ -82,41 +82,39 @@ export const Reasons = {
 	malformedSecret: 'credential secret is not in the expected format',
 } as const;
 
-export function verifyRequest(verification: Verification, request: IncomingRequest, secrets: Secrets): Verdict {
-	const candidates = secretCandidates(secrets);
-	if (candidates.length === 0) return { ok: false, reason: Reasons.noSecret };
-	return verification.type === 'header'
-		? verifyHeaderSecret(verification, request, secrets, candidates)
-		: verifyHmac(verification, request, candidates);
-}
+// answers shared by every request, so that a verdict costs no allocation
+const OK_CURRENT: Verdict = Object.freeze({ ok: true, matched: 'current' });
+const OK_PREVIOUS: Verdict = Object.freeze({ ok: true, matched: 'previous' });
 
-function secretCandidates(secrets: Secrets): Array<[string, 'current' | 'previous']> {
-	const list: Array<[string, 'current' | 'previous']> = [];
+export function verifyRequest(verification: Verification, request: IncomingRequest, secrets: Secrets): Verdict {
 	// an empty current secret fails closed even when a previous one is set
-	if (typeof secrets.current !== 'string' || secrets.current === '') return list;
-	list.push([secrets.current, 'current']);
-	if (typeof secrets.previous === 'string' && secrets.previous !== '') list.push([secrets.previous, 'previous']);
-	return list;
+	const current = secrets.current;
+	if (typeof current !== 'string' || current === '') return { ok: false, reason: Reasons.noSecret };
+	const previous = typeof secrets.previous === 'string' && secrets.previous !== '' ? secrets.previous : undefined;
+	return verification.type === 'header'
+		? verifyHeaderSecret(verification, request, secrets, current, previous)
+		: verifyHmac(verification, request, current, previous);
 }
 
 function verifyHeaderSecret(
 	verification: HeaderSecretVerification,
 	request: IncomingRequest,
 	secrets: Secrets,
-	candidates: Array<[string, 'current' | 'previous']>,
+	current: string,
+	previous: string | undefined,
 ): Verdict {
 	const fixedName = verification.header;
 	const headerName = fixedName ?? secrets.headerName?.trim();
 	if (!headerName) return { ok: false, reason: Reasons.noHeaderName };
 	// a header name the user chose is part of what the caller must know: do not echo it
 	const named = fixedName !== null && verification.nameIsSecret !== true;
-	const missing = named ? Reasons.missingHeader(fixedName) : Reasons.missingAuthHeader;
-	const mismatch = named ? Reasons.headerMismatch(fixedName) : Reasons.authHeaderMismatch;
 	const received = getHeader(request.headers, headerName);
-	if (received === undefined || received === '') return { ok: false, reason: missing };
+	if (received === undefined || received === '') return { ok: false, reason: named ? Reasons.missingHeader(fixedName) : Reasons.missingAuthHeader };
 	// every candidate is compared, so the time does not tell which one matched
-	const index = matchSecret(received, candidates.map(([secret]) => secret));
-	return index >= 0 ? { ok: true, matched: candidates[index][1] } : { ok: false, reason: mismatch };
+	const index = matchSecret(received, previous === undefined ? [current] : [current, previous]);
+	if (index === 0) return OK_CURRENT;
+	if (index === 1) return OK_PREVIOUS;
+	return { ok: false, reason: named ? Reasons.headerMismatch(fixedName) : Reasons.authHeaderMismatch };
 }
 
 const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 };
@@ -194,19 +192,30 @@ export function hmacKey(secret: string, format: HmacVerification['secretFormat']
 	return key.length > 0 ? key : undefined;
 }
 
-function verifyHmac(
-	verification: HmacVerification,
-	request: IncomingRequest,
-	candidates: Array<[string, 'current' | 'previous']>,
-): Verdict {
+function verifyHmac(verification: HmacVerification, request: IncomingRequest, current: string, previous: string | undefined): Verdict {
 	const header = getHeader(request.headers, verification.signatureHeader);
 	if (header === undefined || header.trim() === '') return { ok: false, reason: Reasons.missingSignature };
-	const layout = readSignatureHeader(header, verification.signatureFormat);
-	const received = layout.signatures.map((signature) => decodeSignature(signature, verification)).filter((b): b is Buffer => b !== undefined);
-	if (received.length === 0) return { ok: false, reason: Reasons.malformedSignature };
+	const format = verification.signatureFormat ?? 'plain';
+	let received: Buffer[];
+	let layoutTimestamp: string | undefined;
+	if (format === 'plain') {
+		// one signature: no layout to read
+		const signature = decodeSignature(header, verification);
+		if (signature === undefined) return { ok: false, reason: Reasons.malformedSignature };
+		received = [signature];
+	} else {
+		const layout = readSignatureHeader(header, format);
+		layoutTimestamp = layout.timestamp;
+		received = [];
+		for (const text of layout.signatures) {
+			const signature = decodeSignature(text, verification);
+			if (signature !== undefined) received.push(signature);
+		}
+		if (received.length === 0) return { ok: false, reason: Reasons.malformedSignature };
+	}
 
 	const template = typeof verification.signedPayload === 'object' ? verification.signedPayload.template : undefined;
-	const timestamp = verification.timestampHeader ? getHeader(request.headers, verification.timestampHeader)?.trim() : layout.timestamp;
+	const timestamp = verification.timestampHeader ? getHeader(request.headers, verification.timestampHeader)?.trim() : layoutTimestamp;
 	const needsTimestamp = verification.toleranceSeconds !== undefined || template?.includes('{timestamp}') === true;
 	if (needsTimestamp && !timestamp) return { ok: false, reason: Reasons.missingTimestamp };
 	if (verification.toleranceSeconds !== undefined) {
@@ -217,22 +226,38 @@ function verifyHmac(
 	const id = verification.idHeader ? getHeader(request.headers, verification.idHeader)?.trim() : undefined;
 	if (template?.includes('{id}') && !id) return { ok: false, reason: Reasons.missingId };
 
-	const payloads: Array<() => Buffer | undefined> = [];
-	if (template !== undefined) payloads.push(() => renderSignedPayload(template, request.rawBody, { id, timestamp }));
-	else payloads.push(() => request.rawBody);
-	if (verification.signedPayload === 'rawBodyOrReserialized' && request.reserializedBody) payloads.push(request.reserializedBody);
+	// the keys, once for every payload tried
+	const currentKey = hmacKey(current, verification.secretFormat);
+	const previousKey = previous === undefined ? undefined : hmacKey(previous, verification.secretFormat);
+	if (currentKey === undefined && previousKey === undefined) return { ok: false, reason: Reasons.malformedSecret };
 
-	let anyKey = false;
-	for (const payload of payloads) {
-		const bytes = payload();
-		if (bytes === undefined) continue;
-		for (const [secret, which] of candidates) {
-			const key = hmacKey(secret, verification.secretFormat);
-			if (key === undefined) continue;
-			anyKey = true;
-			const expected = hmacDigest(verification.algorithm, key, bytes);
-			if (received.some((signature) => digestsEqual(signature, expected))) return { ok: true, matched: which };
+	const signed = template !== undefined ? renderSignedPayload(template, request.rawBody, { id, timestamp }) : request.rawBody;
+	const verdict = matchHmac(verification.algorithm, signed, received, currentKey, previousKey);
+	if (verdict !== undefined) return verdict;
+	if (verification.signedPayload === 'rawBodyOrReserialized' && request.reserializedBody) {
+		// computed only when the raw bytes did not match
+		const reserialized = request.reserializedBody();
+		if (reserialized !== undefined) {
+			const second = matchHmac(verification.algorithm, reserialized, received, currentKey, previousKey);
+			if (second !== undefined) return second;
 		}
 	}
-	return { ok: false, reason: anyKey ? Reasons.signatureMismatch : Reasons.malformedSecret };
+	return { ok: false, reason: Reasons.signatureMismatch };
+}
+
+function matchHmac(
+	algorithm: HmacAlgorithm,
+	bytes: Buffer,
+	received: Buffer[],
+	currentKey: string | Buffer | undefined,
+	previousKey: string | Buffer | undefined,
+): Verdict | undefined {
+	if (currentKey !== undefined && anyEqual(received, hmacDigest(algorithm, currentKey, bytes))) return OK_CURRENT;
+	if (previousKey !== undefined && anyEqual(received, hmacDigest(algorithm, previousKey, bytes))) return OK_PREVIOUS;
+	return undefined;
+}
+
+function anyEqual(received: Buffer[], expected: Buffer): boolean {
+	for (let i = 0; i < received.length; i++) if (digestsEqual(received[i], expected)) return true;
+	return false;
 }
