@@ -23,9 +23,40 @@ export function parseJsonSafely(text: string): JsonParseResult {
 	}
 	const removedKeys: string[] = [];
 	// a walk over the parsed keys, not a scan of the text: escapes such as \u005f cannot hide a
-	// key from it, and it costs the number of keys, not the size of the body
-	stripDangerousKeys(value, '', removedKeys);
+	// key from it, and it costs the number of keys, not the size of the body. A first walk only
+	// looks (no paths built); the walk that builds paths and removes runs when it found one.
+	if (hasDangerousKey(value)) stripDangerousKeys(value, '', removedKeys);
 	return { ok: true, value, removedKeys };
+}
+
+function isDangerousKey(key: string): boolean {
+	return (key.length === 9 && (key === '__proto__' || key === 'prototype')) || (key.length === 11 && key === 'constructor');
+}
+
+/** Whether any object in the value has a dangerous own key, at any depth. */
+export function hasDangerousKey(value: unknown): boolean {
+	if (value === null || typeof value !== 'object') return false;
+	// iterative, so that deeply nested input cannot overflow the stack
+	const stack: object[] = [value];
+	while (stack.length > 0) {
+		const node = stack.pop()!;
+		if (Array.isArray(node)) {
+			for (let i = 0; i < node.length; i++) {
+				const item: unknown = node[i];
+				if (item !== null && typeof item === 'object') stack.push(item);
+			}
+			continue;
+		}
+		const record = node as Record<string, unknown>;
+		const keys = Object.keys(record);
+		for (let i = 0; i < keys.length; i++) {
+			const key = keys[i];
+			if (isDangerousKey(key)) return true;
+			const item = record[key];
+			if (item !== null && typeof item === 'object') stack.push(item);
+		}
+	}
+	return false;
 }
 
 function stripDangerousKeys(value: unknown, path: string, removed: string[]): void {
