@@ -22,19 +22,65 @@ export const DEFAULT_DEDUPE_MAX_ENTRIES = 10_000;
 /** Keys are stored as given when short and plain; others as a 64-bit fingerprint. */
 const PLAIN_KEY = /^[\x21-\x7e]{1,64}$/;
 
-const HEX_64 = /^[0-9a-f]{16}$/;
+/** base64url's alphabet, as char codes. */
+const BASE64URL = Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', (c) => c.charCodeAt(0));
+const TILDE = 0x7e;
+
+/** The value of a lower-case hex digit's char code, or -1. */
+function hexValue(code: number): number {
+	if (code >= 48 && code <= 57) return code - 48;
+	if (code >= 97 && code <= 102) return code - 87;
+	return -1;
+}
+
+/**
+ * `~` + base64url (unpadded) of the 8 bytes that `key[7..23)` spells in lower-case hex, i.e.
+ * `'~' + Buffer.from(head, 'hex').toString('base64url')`, straight from the text, as one flat
+ * string: three hex digits are two base64 characters, and the last digit's 4 bits fill the 11th.
+ * Undefined if a digit is not lower-case hex.
+ */
+function fingerprintOfHexDigest(key: string): string | undefined {
+	const v: number[] = [];
+	for (let i = 7; i < 23; i++) {
+		const digit = hexValue(key.charCodeAt(i));
+		if (digit < 0) return undefined;
+		v.push(digit);
+	}
+	const b = BASE64URL;
+	return String.fromCharCode(
+		TILDE,
+		b[(v[0] << 2) | (v[1] >> 2)], b[((v[1] & 3) << 4) | v[2]],
+		b[(v[3] << 2) | (v[4] >> 2)], b[((v[4] & 3) << 4) | v[5]],
+		b[(v[6] << 2) | (v[7] >> 2)], b[((v[7] & 3) << 4) | v[8]],
+		b[(v[9] << 2) | (v[10] >> 2)], b[((v[10] & 3) << 4) | v[11]],
+		b[(v[12] << 2) | (v[13] >> 2)], b[((v[13] & 3) << 4) | v[14]],
+		b[v[15] << 2],
+	);
+}
 
 export function storageKey(key: string): string {
 	// a body-hash key is already a digest: keep 64 bits of it, re-encoded, without hashing again
 	// (10,000 keys collide with a chance of 3 in a trillion)
 	if (key.length === 71 && key.startsWith('sha256:')) {
-		const head = key.slice(7, 23);
-		if (HEX_64.test(head)) return `~${Buffer.from(head, 'hex').toString('base64url')}`;
+		const fingerprint = fingerprintOfHexDigest(key);
+		if (fingerprint !== undefined) return fingerprint;
 	}
 	return PLAIN_KEY.test(key) ? key : `#${createHash('sha256').update(key).digest('base64url').slice(0, 11)}`;
 }
 
-const line = (key: string, atMs: number) => `${key} ${Math.floor(atMs / 1000).toString(36)}\n`;
+/** The journal's time field, `Math.floor(ms / 1000).toString(36)`, kept for the current second. */
+let lastSecond = -1;
+let lastSecondText = '';
+function seconds36(atMs: number): string {
+	const second = Math.floor(atMs / 1000);
+	if (second !== lastSecond) {
+		lastSecond = second;
+		lastSecondText = second.toString(36);
+	}
+	return lastSecondText;
+}
+
+const line = (key: string, atMs: number) => `${key} ${seconds36(atMs)}\n`;
 
 /**
  * Remembers delivery keys for a time window, in memory, bounded: past `maxEntries` the oldest
