@@ -2,6 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { redactHeaders, type HeaderBag } from './core/headers';
 import { sha256Hex } from './core/hash';
+import { isoOfMs } from './core/time';
 import { isAllowed, parseAllowList } from './core/ipAllowList';
 import { parseJsonSafely, type JsonParseResult } from './core/json';
 import { verifyRequest, type Secrets } from './core/verify';
@@ -51,6 +52,12 @@ function startExecution(
 	return result;
 }
 
+/** The body of a 200 answer: the provider's fixed one (Chatzuri), else `{ status, ...extra }`. */
+function acknowledgement(definition: ProviderDefinition, status: string, extra?: IDataObject): IDataObject {
+	if (definition.acknowledgement) return { ...(definition.acknowledgement as IDataObject) };
+	return extra === undefined ? { status } : { status, ...extra };
+}
+
 async function readRawBody(req: ExpressLikeRequest): Promise<Buffer> {
 	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
 	if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
@@ -58,17 +65,27 @@ async function readRawBody(req: ExpressLikeRequest): Promise<Buffer> {
 	return req.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(req.body));
 }
 
+function credentialText(credentials: IDataObject, field: string | undefined): string {
+	const value = field === undefined ? undefined : credentials[field];
+	return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+}
+
 function credentialSecrets(credentials: IDataObject, definition: ProviderDefinition): Secrets {
-	const text = (field: string | undefined) => {
-		const value = field === undefined ? undefined : credentials[field];
-		return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
-	};
 	return {
-		current: text(definition.credential.secret),
-		previous: text(definition.credential.previousSecret),
+		current: credentialText(credentials, definition.credential.secret),
+		previous: credentialText(credentials, definition.credential.previousSecret),
 		// trimmed once here, so that authentication and the redaction of "include headers" agree
-		headerName: text(definition.credential.headerName).trim(),
+		headerName: credentialText(credentials, definition.credential.headerName).trim(),
 	};
+}
+
+/** `JSON.stringify(JSON.parse(text))` as bytes, or undefined when the text is not JSON. */
+function reserialize(text: string): Buffer | undefined {
+	try {
+		return Buffer.from(JSON.stringify(JSON.parse(text)));
+	} catch {
+		return undefined;
+	}
 }
 
 /** Every header that carries a secret, so that "include headers" never copies one into an item. */
@@ -89,10 +106,8 @@ export async function handleWebhook(
 ): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject();
 	const res = this.getResponseObject();
-	const receivedAt = new Date();
+	const receivedAtMs = Date.now();
 	const options = (this.getNodeParameter('options', {}) ?? {}) as TriggerOptions;
-	const acknowledge = (status: string, extra: IDataObject = {}): IDataObject =>
-		definition.acknowledgement ? { ...(definition.acknowledgement as IDataObject) } : { status, ...extra };
 
 	// 0. where the request comes from
 	if (options.allowedIps && options.allowedIps.trim() !== '') {
@@ -108,7 +123,8 @@ export async function handleWebhook(
 	}
 
 	// 1. authenticate, over the exact bytes received
-	const rawBody = await readRawBody(req);
+	// n8n 2.x has read it already: no await (and no turn of the event loop) then
+	const rawBody = Buffer.isBuffer(req.rawBody) ? req.rawBody : await readRawBody(req);
 	// decoded once: the Chatzuri re-serialization check and the parser both read this
 	const text = rawBody.toString('utf8');
 	const headers = req.headers as HeaderBag;
@@ -118,19 +134,13 @@ export async function handleWebhook(
 	} catch {
 		return reply(res, 401, { error: 'unauthorized', reason: 'no credential is set on the trigger' });
 	}
+	const verification = definition.verification;
 	const verdict = verifyRequest(
-		definition.verification,
-		{
-			rawBody,
-			headers,
-			reserializedBody: () => {
-				try {
-					return Buffer.from(JSON.stringify(JSON.parse(text)));
-				} catch {
-					return undefined;
-				}
-			},
-		},
+		verification,
+		// the re-serialization is offered only to the schemes that accept it, computed only if asked for
+		verification.type === 'hmac' && verification.signedPayload === 'rawBodyOrReserialized'
+			? { rawBody, headers, reserializedBody: () => reserialize(text) }
+			: { rawBody, headers },
 		secrets,
 	);
 	if (!verdict.ok) {
@@ -149,29 +159,30 @@ export async function handleWebhook(
 			const issues = validated
 				? validated.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
 				: [{ path: '', message: (parsed as { reason: string }).reason }];
-			return unrecognized.call(this, definition, options, { text, rawBody, parsed, issues, receivedAt, headers, secrets, acknowledge });
+			return unrecognized.call(this, definition, options, { text, rawBody, parsed, issues, receivedAtMs, headers, secrets });
 		}
 		const body = validated.data;
 		const described = definition.describe(body, headers);
 
 		// 3. filter
-		const events = selectedEvents(this.getNodeParameter('events', []));
-		if (events.length > 0 && !events.includes(described.event)) {
-			return reply(res, 200, acknowledge('ignored', { reason: 'event not selected' }));
+		if (!eventSelected(this.getNodeParameter('events', []), described.event)) {
+			return reply(res, 200, acknowledgement(definition, 'ignored', { reason: 'event not selected' }));
 		}
-		for (const filter of definition.filters ?? []) {
-			const value = this.getNodeParameter(filter.parameter.name, filter.parameter.default);
-			if (!filter.accepts(value, body)) return reply(res, 200, acknowledge('ignored', { reason: `${filter.parameter.displayName.toLowerCase()} not selected` }));
+		if (definition.filters) {
+			for (const filter of definition.filters) {
+				const value = this.getNodeParameter(filter.parameter.name, filter.parameter.default);
+				if (!filter.accepts(value, body)) return reply(res, 200, acknowledgement(definition, 'ignored', { reason: `${filter.parameter.displayName.toLowerCase()} not selected` }));
+			}
 		}
 		if (options.maxEventAgeMinutes && options.maxEventAgeMinutes > 0 && described.occurredAt) {
-			const age = receivedAt.getTime() - Date.parse(described.occurredAt);
+			const age = receivedAtMs - Date.parse(described.occurredAt);
 			if (age > options.maxEventAgeMinutes * MINUTE_MS) return reply(res, 401, { error: 'unauthorized', reason: 'event is older than the maximum event age' });
 		}
 
 		// 4. deduplicate
 		deliveryKey = described.eventId ?? `sha256:${sha256Hex(rawBody)}`;
 		const delivery = recordDelivery(this, options, deliveryKey);
-		if (delivery.duplicate) return reply(res, 200, acknowledge('duplicate'));
+		if (delivery.duplicate) return reply(res, 200, acknowledgement(definition, 'duplicate'));
 
 		// 5. emit
 		const item: IDataObject = {
@@ -179,12 +190,12 @@ export async function handleWebhook(
 			event: described.event,
 			eventId: described.eventId,
 			occurredAt: described.occurredAt,
-			receivedAt: receivedAt.toISOString(),
+			receivedAt: isoOfMs(receivedAtMs),
 			deliveryKey,
 			data: described.data as IDataObject,
 		};
-		addOptionalFields(item, options, text, headers, definition, secrets);
-		return startExecution(res, [[{ json: item }], []], acknowledge('received'), delivery.recorded);
+		if (options.includeRawBody || options.includeHeaders) addOptionalFields(item, options, text, headers, definition, secrets);
+		return startExecution(res, [[{ json: item }], []], acknowledgement(definition, 'received'), delivery.recorded);
 	} catch (error) {
 		// a defect of ours, not of the request: keep the delivery, on the Unrecognized output
 		this.logger.error(`${definition.displayName} Trigger could not process an authenticated delivery: ${(error as Error).message}`);
@@ -192,13 +203,13 @@ export async function handleWebhook(
 			provider: definition.provider,
 			reason: 'processing failed',
 			issues: [{ path: '', message: (error as Error).message }],
-			receivedAt: receivedAt.toISOString(),
+			receivedAt: isoOfMs(receivedAtMs),
 			deliveryKey: deliveryKey ?? `sha256:${sha256Hex(rawBody)}`,
 			body: null,
 			raw: text,
 		};
 		if (res.headersSent) return { noWebhookResponse: true, workflowData: [[], [{ json: item }]] };
-		return startExecution(res, [[], [{ json: item }]], acknowledge('unrecognized'));
+		return startExecution(res, [[], [{ json: item }]], acknowledgement(definition, 'unrecognized'));
 	}
 }
 
@@ -208,15 +219,31 @@ function selectedEvents(value: unknown): string[] {
 	return Array.isArray(value) ? value.filter((name): name is string => typeof name === 'string') : [];
 }
 
+/** Whether the Events parameter lets the event through: it names it, or names none. */
+function eventSelected(value: unknown, event: string): boolean {
+	if (Array.isArray(value)) {
+		// the common shape, read without a copy
+		let any = false;
+		for (let i = 0; i < value.length; i++) {
+			const name: unknown = value[i];
+			if (typeof name !== 'string') continue;
+			if (name === event) return true;
+			any = true;
+		}
+		return !any;
+	}
+	const events = selectedEvents(value);
+	return events.length === 0 || events.includes(event);
+}
+
 interface UnrecognizedContext {
 	text: string;
 	rawBody: Buffer;
 	parsed: JsonParseResult;
 	issues: Array<{ path: string; message: string }>;
-	receivedAt: Date;
+	receivedAtMs: number;
 	headers: HeaderBag;
 	secrets: Secrets;
-	acknowledge: (status: string, extra?: IDataObject) => IDataObject;
 }
 
 function unrecognized(
@@ -231,19 +258,19 @@ function unrecognized(
 	}
 	const deliveryKey = `sha256:${sha256Hex(context.rawBody)}`;
 	const delivery = recordDelivery(this, options, deliveryKey);
-	if (delivery.duplicate) return reply(res, 200, context.acknowledge('duplicate'));
+	if (delivery.duplicate) return reply(res, 200, acknowledgement(definition, 'duplicate'));
 	const item: IDataObject = {
 		provider: definition.provider,
 		reason: context.parsed.ok ? 'body is not a known event' : context.parsed.reason,
 		issues: context.issues,
-		receivedAt: context.receivedAt.toISOString(),
+		receivedAt: isoOfMs(context.receivedAtMs),
 		deliveryKey,
 		body: context.parsed.ok ? (context.parsed.value as IDataObject) : null,
 		// the raw body is what lets a person recover anything: always on this output
 		raw: context.text,
 	};
 	if (options.includeHeaders) item.headers = redactHeaders(context.headers, secretHeaderNames(definition, context.secrets));
-	return startExecution(res, [[], [{ json: item }]], context.acknowledge('unrecognized'), delivery.recorded);
+	return startExecution(res, [[], [{ json: item }]], acknowledgement(definition, 'unrecognized'), delivery.recorded);
 }
 
 function addOptionalFields(
