@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { redactHeaders, type HeaderBag } from './core/headers';
-import { sha256Hex } from './core/hash';
+import { OFF_THREAD_HASH_BYTES, sha256Hex, sha256HexOffMainThread } from './core/hash';
 import { isoOfMs } from './core/time';
 import { isAllowed, parseAllowList } from './core/ipAllowList';
 import { parseJsonSafely, type JsonParseResult } from './core/json';
@@ -88,6 +88,28 @@ function reserialize(text: string): Buffer | undefined {
 	}
 }
 
+/**
+ * Whether the provider's last event named its own id (then its key is that id, and a body hash
+ * started beforehand would be wasted). Unknown at first: assumed not.
+ */
+const lastHadEventId = new WeakMap<ProviderDefinition, boolean>();
+
+/**
+ * The body's SHA-256 (the delivery key of an event without an id, and of every Unrecognized
+ * delivery), started once authentication has passed, off the main thread for a large body so that
+ * it runs beside the parsing and validation: undefined for a small one (hashed when needed) or a
+ * provider whose events carry ids.
+ */
+function startBodyHash(rawBody: Buffer, definition: ProviderDefinition): Promise<string | undefined> | undefined {
+	if (rawBody.length < OFF_THREAD_HASH_BYTES || lastHadEventId.get(definition) === true) return undefined;
+	return sha256HexOffMainThread(rawBody);
+}
+
+/** The body key: the digest started by startBodyHash if there is one, else hashed here. */
+async function bodyKey(rawBody: Buffer, started: Promise<string | undefined>): Promise<string> {
+	return `sha256:${(await started) ?? sha256Hex(rawBody)}`;
+}
+
 /** Every header that carries a secret, so that "include headers" never copies one into an item. */
 function secretHeaderNames(definition: ProviderDefinition, secrets: Secrets): string[] {
 	const verification = definition.verification;
@@ -148,6 +170,7 @@ export async function handleWebhook(
 		return reply(res, 401, { error: 'unauthorized', reason: verdict.reason });
 	}
 
+	const bodyHash = startBodyHash(rawBody, definition);
 	let deliveryKey: string | undefined;
 	try {
 		// 2. parse and validate
@@ -159,10 +182,11 @@ export async function handleWebhook(
 			const issues = validated
 				? validated.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
 				: [{ path: '', message: (parsed as { reason: string }).reason }];
-			return unrecognized.call(this, definition, options, { text, rawBody, parsed, issues, receivedAtMs, headers, secrets });
+			return await unrecognized.call(this, definition, options, { text, rawBody, parsed, issues, receivedAtMs, headers, secrets, bodyHash });
 		}
 		const body = validated.data;
 		const described = definition.describe(body, headers);
+		lastHadEventId.set(definition, described.eventId !== null);
 
 		// 3. filter
 		if (!eventSelected(this.getNodeParameter('events', []), described.event)) {
@@ -180,7 +204,7 @@ export async function handleWebhook(
 		}
 
 		// 4. deduplicate
-		deliveryKey = described.eventId ?? `sha256:${sha256Hex(rawBody)}`;
+		deliveryKey = described.eventId ?? (bodyHash ? await bodyKey(rawBody, bodyHash) : `sha256:${sha256Hex(rawBody)}`);
 		const delivery = recordDelivery(this, options, deliveryKey);
 		if (delivery.duplicate) return reply(res, 200, acknowledgement(definition, 'duplicate'));
 
@@ -244,19 +268,21 @@ interface UnrecognizedContext {
 	receivedAtMs: number;
 	headers: HeaderBag;
 	secrets: Secrets;
+	/** The body's digest, when startBodyHash started it. */
+	bodyHash: Promise<string | undefined> | undefined;
 }
 
-function unrecognized(
+async function unrecognized(
 	this: IWebhookFunctions,
 	definition: ProviderDefinition,
 	options: TriggerOptions,
 	context: UnrecognizedContext,
-): IWebhookResponseData {
+): Promise<IWebhookResponseData> {
 	const res = this.getResponseObject();
 	if (options.onUnrecognized === 'reject') {
 		return reply(res, 400, { error: 'unrecognized payload', issues: context.issues });
 	}
-	const deliveryKey = `sha256:${sha256Hex(context.rawBody)}`;
+	const deliveryKey = context.bodyHash ? await bodyKey(context.rawBody, context.bodyHash) : `sha256:${sha256Hex(context.rawBody)}`;
 	const delivery = recordDelivery(this, options, deliveryKey);
 	if (delivery.duplicate) return reply(res, 200, acknowledgement(definition, 'duplicate'));
 	const item: IDataObject = {
