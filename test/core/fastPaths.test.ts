@@ -2,13 +2,14 @@
  * The fast paths of the request pipeline (BENCHMARKS.md, in process) against the plain code they
  * replace, kept here as references: same outputs on every input.
  */
-import { createHash, randomBytes } from 'crypto';
+import { createHash, createHmac, randomBytes } from 'crypto';
 
 import fc from 'fast-check';
 
 import { DedupeStore, storageKey } from '../../nodes/shared/core/dedupe';
 import { hasDangerousKey, parseJsonSafely } from '../../nodes/shared/core/json';
 import { isoOfEpochMs, isoOfMs, toIsoUtc } from '../../nodes/shared/core/time';
+import { hmacDigest } from '../../nodes/shared/core/verify';
 
 /** storageKey as it was written before the fast path (stored records must still match). */
 function storageKeyReference(key: string): string {
@@ -221,5 +222,18 @@ describe('isoOfEpochMs (Unix timestamps without a Date)', () => {
 			}),
 			{ numRuns: 3000 },
 		);
+	});
+});
+
+describe('hmacDigest (digest as a latin1 string, turned into bytes)', () => {
+	it('is the bytes of createHmac().digest() for every algorithm, key and payload', () => {
+		for (const algorithm of ['sha1', 'sha256', 'sha512'] as const) {
+			for (let i = 0; i < 200; i++) {
+				const key = i % 3 === 0 ? randomBytes(i % 70) : `sécret-${i}`;
+				const payload = i % 2 === 0 ? randomBytes(i * 13) : `{"n":${i},"t":"ü€"}`;
+				const expected = createHmac(algorithm, key).update(payload).digest();
+				expect(hmacDigest(algorithm, key, payload).equals(expected)).toBe(true);
+			}
+		}
 	});
 });
