@@ -193,6 +193,19 @@ describe('parseJsonSafely: the look-only walk', () => {
 		});
 	});
 
+	it('gives the same result when Object.prototype carries an enumerable key (the look-only walk uses for-in)', () => {
+		const proto = Object.prototype as Record<string, unknown>;
+		proto.constructorish = { nested: true };
+		Object.defineProperty(Object.prototype, 'prototype', { value: 1, enumerable: true, configurable: true, writable: true });
+		try {
+			expect(parseJsonSafely('{"a":{"b":[1,{"c":2}]}}')).toEqual({ ok: true, value: { a: { b: [1, { c: 2 }] } }, removedKeys: [] });
+			expect(parseJsonSafely('{"a":{"constructor":1}}')).toEqual({ ok: true, value: { a: {} }, removedKeys: ['a.constructor'] });
+		} finally {
+			delete proto.constructorish;
+			delete proto.prototype;
+		}
+	});
+
 	it('does not overflow the stack on deep nesting', () => {
 		const deep = `${'['.repeat(5000)}{"__proto__":1}${']'.repeat(5000)}`;
 		const parsed = parseJsonSafely(deep);
