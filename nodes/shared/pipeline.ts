@@ -186,7 +186,8 @@ export async function handleWebhook(
 		}
 		const body = validated.data;
 		const described = definition.describe(body, headers);
-		lastHadEventId.set(definition, described.eventId !== null);
+		const hadEventId = described.eventId !== null;
+		if (lastHadEventId.get(definition) !== hadEventId) lastHadEventId.set(definition, hadEventId);
 
 		// 3. filter
 		if (!eventSelected(this.getNodeParameter('events', []), described.event)) {
