@@ -17,9 +17,9 @@ export function dedupeWindowMs(options: TriggerOptions): number {
  *
  * Every recorded key gets the next sequence number. A save writes the whole store (`toPersisted`),
  * so it holds every key recorded before it was written, including those of deliveries still in
- * flight. Once n8n has finished such a save (it answers only after awaiting it, and clears the
- * static data's "changed" flag only when it succeeded), every key up to the sequence number the
- * save covered is durable. A delivery whose key is already durable when n8n reads its answer
+ * flight. n8n answers a delivery only after it has awaited the save of its static data, so once a
+ * delivery that wrote the record is answered 2xx, every key up to the sequence number its record
+ * covered is in the database. A delivery whose key is already there when n8n reads its answer
  * needs no save of its own: under load one save covers the deliveries that arrived while the
  * previous one was under way, instead of one database write per delivery.
  */
@@ -47,11 +47,11 @@ function durabilityOf(store: DedupeStore): Durability {
  * The trigger node's dedupe store, loaded from the workflow's static data the first time this
  * process sees the node (after an n8n restart). Test URL deliveries are remembered in memory only.
  *
- * Reading must not change the request's static data: n8n creates a node's static data object on
- * first access, which marks the whole static data changed, and n8n then saves this request's copy,
- * loaded when the request arrived, over whatever a concurrent delivery saved meanwhile (the
- * dedupe record included). So the node's object is only opened here when it exists already, and
- * created only by a delivery that writes the record (`persist`).
+ * Only that first request and the deliveries that write the record open the node's static data:
+ * n8n creates the node's object on first access, which marks the request's whole static data
+ * changed, and n8n then saves that request's copy (loaded when it arrived) over whatever a
+ * concurrent delivery saved meanwhile. A duplicate must not do that, or it can overwrite the
+ * record of the delivery it duplicates before that delivery's save has landed.
  */
 function openRecord(context: NodeContext, options: TriggerOptions, nowMs: number) {
 	const mode = context.getMode();
@@ -60,20 +60,10 @@ function openRecord(context: NodeContext, options: TriggerOptions, nowMs: number
 	const scope = `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}:${persistent ? 'live' : 'test'}`;
 	const entry = dedupeStoreFor(scope, options.dedupeMaxEntries);
 	if (persistent && !entry.hydrated) {
-		const saved = Object.prototype.hasOwnProperty.call(context.getWorkflowStaticData('global'), `node:${node.name}`);
-		if (saved) entry.store.merge(context.getWorkflowStaticData('node').dedupe, nowMs, dedupeWindowMs(options));
+		entry.store.merge(context.getWorkflowStaticData('node').dedupe, nowMs, dedupeWindowMs(options));
 		entry.hydrated = true;
 	}
 	return { store: entry.store, persistent };
-}
-
-/**
- * n8n's "changed" flag of the request's static data: set by a write, cleared by n8n once its save
- * has succeeded (a failed save is logged by n8n and leaves it set). Absent outside n8n.
- */
-function staticDataChanged(context: NodeContext): boolean | undefined {
-	const flag = (context.getWorkflowStaticData('global') as { __dataChanged?: unknown }).__dataChanged;
-	return typeof flag === 'boolean' ? flag : undefined;
 }
 
 export interface Recorded {
@@ -105,9 +95,7 @@ export function recordDelivery(context: IWebhookFunctions, options: TriggerOptio
 	let covers = 0;
 	const persist = () => {
 		if (!persistent || covers > 0) return;
-		// n8n saves the static data anyway when something else changed it: then it must hold this key
-		const mustWrite = state.durable < sequence || state.rewrite || staticDataChanged(context) === true;
-		if (!mustWrite) return;
+		if (state.durable >= sequence && !state.rewrite) return;
 		context.getWorkflowStaticData('node').dedupe = store.toPersisted() as unknown as IDataObject;
 		covers = state.recorded;
 		state.rewrite = false;
@@ -119,12 +107,8 @@ export function recordDelivery(context: IWebhookFunctions, options: TriggerOptio
 			state.rewrite = true;
 			return;
 		}
-		if (covers === 0) return;
-		if (staticDataChanged(context) === true) {
-			// n8n answered although its save failed (it logs the error): nothing is durable by it
-			state.rewrite = true;
-			return;
-		}
+		// n8n answers once it has awaited the save (a save that fails is logged, and answered 200
+		// all the same: then these keys reach the database with the next save)
 		if (covers > state.durable) state.durable = covers;
 	};
 	return { duplicate: false, recorded: { store, key, persist, settle } };

@@ -83,6 +83,8 @@ export interface Execution {
 	status: string;
 	mode: string;
 	finished: boolean;
+	startedAt?: string;
+	stoppedAt?: string | null;
 	data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }> | null> } }>>; error?: unknown } };
 }
 
@@ -210,15 +212,16 @@ export class N8nHarness {
 		}
 	}
 
-	async stop(): Promise<void> {
+	/** SIGTERM, then SIGKILL after `graceMs` (n8n keeps serving webhooks while it waits for its runs). */
+	async stop(graceMs?: number): Promise<void> {
 		const process = this.process;
 		this.process = undefined;
-		if (process) await process.stop();
+		if (process) await process.stop(graceMs === undefined ? undefined : { graceMs });
 	}
 
 	/** Stops n8n and starts it again on the same database. */
-	async restart(): Promise<void> {
-		await this.stop();
+	async restart(graceMs?: number): Promise<void> {
+		await this.stop(graceMs);
 		await this.start();
 	}
 

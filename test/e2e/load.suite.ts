@@ -131,7 +131,7 @@ interface Analysis {
 	executions: number;
 	byStatus: Record<string, number>;
 	unrecognized: number;
-	duplicates: Array<{ key: string; count: number; executionIds: string[] }>;
+	duplicates: Array<{ key: string; count: number; executionIds: string[]; executions: string[]; attempts: string[] }>;
 	lost: Array<{ provider: string; key: string; attempts: Attempt[] }>;
 	unexpected: string[];
 	/** events never answered 200 (their absence is allowed only if they never got 200) */
@@ -153,6 +153,7 @@ function triggerItems(execution: Execution, nodeName: string): Array<Array<{ jso
 
 async function analyse(events: Tracked[], marks: Map<string, number>): Promise<Analysis> {
 	const keyCount = new Map<string, string[]>();
+	const executionInfo = new Map<string, string>();
 	const byStatus: Record<string, number> = {};
 	let executions = 0;
 	let unrecognized = 0;
@@ -166,11 +167,22 @@ async function analyse(events: Tracked[], marks: Map<string, number>): Promise<A
 			for (const item of [...first, ...second]) {
 				const key = `${t.fixture.provider}|${String(item.json.deliveryKey)}`;
 				keyCount.set(key, [...(keyCount.get(key) ?? []), execution.id]);
+				executionInfo.set(execution.id, `${execution.id} ${execution.status} ${execution.startedAt ?? ''}..${execution.stoppedAt ?? ''}`);
 			}
 		}
 	}
 	const sent = new Map(events.map((e) => [`${e.provider}|${e.expectedKey}`, e]));
-	const duplicates = [...keyCount].filter(([, ids]) => ids.length > 1).map(([key, ids]) => ({ key, count: ids.length, executionIds: ids }));
+	const sentEvents = new Map(events.map((e) => [`${e.provider}|${e.expectedKey}`, e]));
+	// what explains a duplicate: each execution's status and times, and what the sender saw
+	const duplicates = [...keyCount]
+		.filter(([, ids]) => ids.length > 1)
+		.map(([key, ids]) => ({
+			key,
+			count: ids.length,
+			executionIds: ids,
+			executions: ids.map((id) => executionInfo.get(id) ?? id),
+			attempts: (sentEvents.get(key)?.attempts ?? []).map((a) => `${a.round}:${a.status}${a.error ? `(${a.error})` : ''}@${a.at}ms`),
+		}));
 	const unexpected = [...keyCount.keys()].filter((key) => !sent.has(key));
 	const lost: Analysis['lost'] = [];
 	let neverAnswered200 = 0;
@@ -233,6 +245,37 @@ function expectExactlyOnce(analysis: Analysis, events: Tracked[]): void {
 	expect(analysis.unrecognized).toBe(0);
 	const answered200 = events.filter((e) => e.attempts.some((a) => a.status === 200)).length;
 	expect(analysis.executions).toBe(answered200 + analysis.executedNeverAnswered200);
+}
+
+/**
+ * Across a restart the guarantee is about what the sender was told. An event answered 200 ran
+ * exactly once (never lost, never again on a retry). An event whose request was cut while n8n was
+ * stopping (the connection dropped without an answer: n8n may have stored its execution and then
+ * died before saving the dedupe record and answering) may run once more on the sender's retry:
+ * the sender never heard that it was received, which is at-least-once delivery, the only thing a
+ * database write for the execution and another for the record can give without one transaction.
+ * When the restart is graceful (n8n drains before it exits) nothing is cut and nothing runs twice.
+ */
+function expectOnceAcrossRestart(analysis: Analysis, events: Tracked[]): { rerunAfterCut: number; crashed: number } {
+	const byKey = new Map(events.map((e) => [`${e.provider}|${e.expectedKey}`, e]));
+	const cut = (e: Tracked | undefined) => (e?.attempts ?? []).some((a) => a.status === 0 && a.error !== 'ECONNREFUSED');
+	const notExplained = analysis.duplicates.filter((d) => d.count > 2 || !cut(byKey.get(d.key)));
+	const report = {
+		duplicatesOfEventsNeverCut: notExplained.slice(0, 10),
+		lost: analysis.lost.slice(0, 10).map((l) => ({ ...l, attempts: l.attempts.map((a) => `${a.round}:${a.status}${a.error ? `(${a.error})` : ''}@${a.at}ms ${a.answer ?? ''}`) })),
+		unexpected: analysis.unexpected.slice(0, 10),
+	};
+	expect(report).toEqual({ duplicatesOfEventsNeverCut: [], lost: [], unexpected: [] });
+	// no event was told "received" twice (Chatzuri answers every request alike: left out)
+	expect(events.filter((e) => e.provider !== 'chatzuri' && e.attempts.filter((a) => a.status === 200 && /"received"/.test(a.answer ?? '')).length > 1)).toEqual([]);
+	const crashed = analysis.byStatus.crashed ?? 0;
+	// runs cut by the stop are "crashed"; there can be some only if requests were cut
+	if (!events.some((e) => cut(e))) expect(analysis.byStatus).toEqual({ success: analysis.executions });
+	expect(Object.keys(analysis.byStatus).filter((status) => status !== 'success' && status !== 'crashed')).toEqual([]);
+	expect(analysis.unrecognized).toBe(0);
+	const rerunAfterCut = analysis.duplicates.length;
+	expect(analysis.executions).toBe(events.length + rerunAfterCut);
+	return { rerunAfterCut, crashed };
 }
 
 export function loadTests(): void {
@@ -307,7 +350,7 @@ export function loadTests(): void {
 			expect(analysis.executions).toBe(EVENTS);
 		}, 15 * 60 * 1000);
 
-		(RESTART_EVENTS > 0 ? it : it.skip)(`${RESTART_EVENTS} events sent twice while n8n restarts, then re-sent: nothing answered 200 is lost, nothing runs twice`, async () => {
+		(RESTART_EVENTS > 0 ? it : it.skip)(`${RESTART_EVENTS} events sent twice while n8n is killed and restarted, then re-sent: nothing answered 200 is lost or runs twice`, async () => {
 			const events = track(buildLoadEvents(FIXTURES, urlOf, RESTART_EVENTS, tag, 10_000_000));
 			const marks = await executionMarks();
 			const order = twiceEach(events);
@@ -319,8 +362,9 @@ export function loadTests(): void {
 			await sendRound(order, 1, phaseStart, (i) => {
 				if (i === restartAt) {
 					restartStartedMs = performance.now() - phaseStart;
+					// a hard stop: n8n gets 3 s, then SIGKILL, with requests and runs in flight
 					restart = n8n()
-						.restart()
+						.restart(3000)
 						.then(
 							() => (restartDoneMs = performance.now() - phaseStart),
 							(error: Error) => ({ error }),
@@ -369,11 +413,12 @@ export function loadTests(): void {
 				lost: analysis.lost.length,
 				unexpected: analysis.unexpected.length,
 				neverAnswered200: analysis.neverAnswered200,
+				requestsCutByTheStop: events.reduce((n, e) => n + e.attempts.filter((a) => a.status === 0 && a.error !== 'ECONNREFUSED').length, 0),
 			});
 			expect(restartDoneMs).toBeGreaterThan(0);
 			expect(analysis.neverAnswered200).toBe(0);
-			expectExactlyOnce(analysis, events);
-			expect(analysis.executions).toBe(RESTART_EVENTS);
+			const { rerunAfterCut, crashed } = expectOnceAcrossRestart(analysis, events);
+			log(`load: restart: ${rerunAfterCut} events whose request the stop cut ran again on their retry (${crashed} runs left "crashed")`);
 		}, 15 * 60 * 1000);
 	});
 }
