@@ -147,8 +147,10 @@ export async function handleWebhook(
 	// 1. authenticate, over the exact bytes received
 	// n8n 2.x has read it already: no await (and no turn of the event loop) then
 	const rawBody = Buffer.isBuffer(req.rawBody) ? req.rawBody : await readRawBody(req);
-	// decoded once: the Chatzuri re-serialization check and the parser both read this
-	const text = rawBody.toString('utf8');
+	// decoded once, when first needed: by the Chatzuri re-serialization check (only when the raw
+	// bytes do not match) or by the parser, after authentication and after a large body's hash has
+	// been handed off (so that it has a head start)
+	let decoded: string | undefined;
 	const headers = req.headers as HeaderBag;
 	let secrets: Secrets;
 	try {
@@ -161,7 +163,7 @@ export async function handleWebhook(
 		verification,
 		// the re-serialization is offered only to the schemes that accept it, computed only if asked for
 		verification.type === 'hmac' && verification.signedPayload === 'rawBodyOrReserialized'
-			? { rawBody, headers, reserializedBody: () => reserialize(text) }
+			? { rawBody, headers, reserializedBody: () => reserialize((decoded ??= rawBody.toString('utf8'))) }
 			: { rawBody, headers },
 		secrets,
 	);
@@ -171,6 +173,7 @@ export async function handleWebhook(
 	}
 
 	const bodyHash = startBodyHash(rawBody, definition);
+	const text = decoded ?? rawBody.toString('utf8');
 	let deliveryKey: string | undefined;
 	try {
 		// 2. parse and validate
