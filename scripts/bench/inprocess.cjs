@@ -54,6 +54,14 @@ function buildSampleWith(sample, path, value) {
 	return sample;
 }
 
+/** CPU ms of this thread (user + system) since `since`, or undefined where Node cannot tell. */
+function threadCpu(since) {
+	if (typeof process.threadCpuUsage !== 'function') return undefined;
+	if (since === undefined) return process.threadCpuUsage();
+	const used = process.threadCpuUsage(since);
+	return (used.user + used.system) / 1000;
+}
+
 function fakeContext(node, request, state) {
 	const response = new EventEmitter();
 	response.status = () => response;
@@ -93,6 +101,7 @@ async function measure(provider, sizeBytes) {
 		const state = { staticData: {} };
 		const contexts = Array.from({ length: Math.min(count, distinct) }, (_, i) => fakeContext(node, requests[i], state));
 		const cpu = process.cpuUsage();
+		const mainCpu = threadCpu();
 		const started = performance.now();
 		for (let i = 0; i < count; i++) {
 			if (i % distinct === 0) {
@@ -108,11 +117,13 @@ async function measure(provider, sizeBytes) {
 		}
 		const elapsed = performance.now() - started;
 		const used = process.cpuUsage(cpu);
+		const usedMain = threadCpu(mainCpu);
 		if (emitted !== count) throw new Error(`${provider}: ${emitted} of ${count} requests emitted an item`);
-		return [elapsed, (used.user + used.system) / 1000];
+		return [elapsed, (used.user + used.system) / 1000, usedMain];
 	};
 	const floor = (count) => {
 		const cpu = process.cpuUsage();
+		const mainCpu = threadCpu();
 		const started = performance.now();
 		let sink = 0;
 		for (let i = 0; i < count; i++) {
@@ -123,7 +134,7 @@ async function measure(provider, sizeBytes) {
 		if (sink < 0) console.log(sink);
 		const elapsed = performance.now() - started;
 		const used = process.cpuUsage(cpu);
-		return [elapsed, (used.user + used.system) / 1000];
+		return [elapsed, (used.user + used.system) / 1000, threadCpu(mainCpu)];
 	};
 	await run(Math.min(iterations, 200));
 	floor(Math.min(iterations, 200));
@@ -145,6 +156,8 @@ async function measure(provider, sizeBytes) {
 	const usFloor = (msFloor * 1000) / iterations;
 	const cpuUsOurs = (Math.min(...ours.map((p) => p[1])) * 1000) / iterations;
 	const cpuUsFloor = (Math.min(...floors.map((p) => p[1])) * 1000) / iterations;
+	const mainCpuUsOurs = ours[0][2] === undefined ? undefined : (Math.min(...ours.map((p) => p[2])) * 1000) / iterations;
+	const mainCpuUsFloor = floors[0][2] === undefined ? undefined : (Math.min(...floors.map((p) => p[2])) * 1000) / iterations;
 	return {
 		provider,
 		size: sizeBytes,
@@ -160,6 +173,11 @@ async function measure(provider, sizeBytes) {
 		cpuRatio: cpuUsOurs / cpuUsFloor,
 		cpuUsOursAtBest: (cpuMsOurs * 1000) / iterations,
 		cpuUsFloorAtBest: (cpuMsFloor * 1000) / iterations,
+		// CPU µs per request of the main thread alone (process.threadCpuUsage, Node ≥ 23.9), best pass:
+		// what a hand-off to libuv's pool takes off the thread that serves every request
+		mainCpuUsOurs,
+		mainCpuUsFloor,
+		mainCpuRatio: mainCpuUsOurs === undefined ? undefined : mainCpuUsOurs / mainCpuUsFloor,
 	};
 }
 
@@ -257,7 +275,8 @@ if (require.main === module) {
 		for (const r of results) {
 			console.log(
 				`${r.provider.padEnd(10)} ${String(r.size).padStart(8)} B  ours ${r.usOurs.toFixed(1).padStart(8)} µs  floor ${r.usFloor.toFixed(1).padStart(8)} µs  ratio ${r.ratio.toFixed(2)}` +
-					`   CPU (all threads) ours ${r.cpuUsOurs.toFixed(1).padStart(8)} µs  floor ${r.cpuUsFloor.toFixed(1).padStart(8)} µs  ratio ${r.cpuRatio.toFixed(2)}`,
+					`   CPU (all threads) ours ${r.cpuUsOurs.toFixed(1).padStart(8)} µs  floor ${r.cpuUsFloor.toFixed(1).padStart(8)} µs  ratio ${r.cpuRatio.toFixed(2)}` +
+					(r.mainCpuUsOurs === undefined ? '' : `   main thread CPU ours ${r.mainCpuUsOurs.toFixed(1).padStart(8)} µs  floor ${r.mainCpuUsFloor.toFixed(1).padStart(8)} µs  ratio ${r.mainCpuRatio.toFixed(2)}`),
 			);
 		}
 		if (heap) console.log(`dedupe store at its bound: ${heap.entries} entries, ${(heap.bytes / 1024).toFixed(0)} KiB heap, journal ${(heap.journalBytes / 1024).toFixed(0)} KiB`);
