@@ -89,10 +89,12 @@ function reserialize(text: string): Buffer | undefined {
 }
 
 /**
- * Whether the provider's last event named its own id (then its key is that id, and a body hash
- * started beforehand would be wasted). Unknown at first: assumed not.
+ * By provider (the Verified Webhook Trigger builds its definition per request, from a preset or
+ * 'custom'): whether its last event named its own id, in which case the key is that id and a body
+ * hash started beforehand would be wasted. Unknown at first: assumed not. Only a hint: the key is
+ * the same either way.
  */
-const lastHadEventId = new WeakMap<ProviderDefinition, boolean>();
+const lastHadEventId = new Map<string, boolean>();
 
 /**
  * The body's SHA-256 (the delivery key of an event without an id, and of every Unrecognized
@@ -101,7 +103,7 @@ const lastHadEventId = new WeakMap<ProviderDefinition, boolean>();
  * provider whose events carry ids.
  */
 function startBodyHash(rawBody: Buffer, definition: ProviderDefinition): Promise<string | undefined> | undefined {
-	if (rawBody.length < OFF_THREAD_HASH_BYTES || lastHadEventId.get(definition) === true) return undefined;
+	if (rawBody.length < OFF_THREAD_HASH_BYTES || lastHadEventId.get(definition.provider) === true) return undefined;
 	return sha256HexOffMainThread(rawBody);
 }
 
@@ -190,7 +192,7 @@ export async function handleWebhook(
 		const body = validated.data;
 		const described = definition.describe(body, headers);
 		const hadEventId = described.eventId !== null;
-		if (lastHadEventId.get(definition) !== hadEventId) lastHadEventId.set(definition, hadEventId);
+		if (lastHadEventId.get(definition.provider) !== hadEventId) lastHadEventId.set(definition.provider, hadEventId);
 
 		// 3. filter
 		if (!eventSelected(this.getNodeParameter('events', []), described.event)) {
