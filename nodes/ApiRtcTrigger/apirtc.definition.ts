@@ -49,20 +49,34 @@ const apiRtcData = apiRtcEvent.extend({
 		.describe('Properties of the object, dotted names nested'),
 });
 
+/**
+ * Sets an own, enumerable, writable property. A plain assignment does exactly that when nothing of
+ * that name is on the object or its prototype (the common case, and ~5x cheaper); otherwise
+ * (`__proto__`, `toString`, a key set before) defineProperty, so that no inherited setter or
+ * read-only property is involved.
+ */
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+	if (key in target) Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+	else target[key] = value;
+}
+
 /** `{"geoloc.lat": 1, "geoloc.lng": 2}` → `{geoloc: {lat: 1, lng: 2}}`; nothing is dropped. */
 export function nestDottedKeys(source: Record<string, unknown>): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
-	const put = (target: Record<string, unknown>, key: string, value: unknown) =>
-		Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 	for (const key of Object.keys(source)) {
 		const value = source[key];
+		if (key.indexOf('.') === -1) {
+			put(out, key, value);
+			continue;
+		}
 		const path = key.split('.');
-		if (path.length === 1 || path.some((part) => part === '' || DANGEROUS_KEYS.has(part))) {
+		if (path.some((part) => part === '' || DANGEROUS_KEYS.has(part))) {
 			put(out, key, value);
 			continue;
 		}
 		let target = out;
-		for (const part of path.slice(0, -1)) {
+		for (let i = 0; i < path.length - 1; i++) {
+			const part = path[i];
 			const existing = Object.prototype.hasOwnProperty.call(target, part) ? target[part] : undefined;
 			if (!isPlainObject(existing)) put(target, part, existing === undefined ? {} : { value: existing });
 			target = target[part] as Record<string, unknown>;
