@@ -13,7 +13,10 @@ export class ApiRtcTrigger extends providerTrigger(apiRtc) implements INodeType 
 		name: 'apiRtcTrigger',
 		icon: { light: 'file:apirtc.svg', dark: 'file:apirtc.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 2: n8n evaluates an expression in its sandbox for every request to a version 1 webhook node
+		// (the Webhook node v1's binaryData option); the behaviour is the same in both versions
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
 		description: 'Starts the workflow when ApiRTC (Apizee) sends a ticket, media or conversation event, after checking a custom header',
 		defaults: { name: 'ApiRTC Trigger' },

@@ -13,7 +13,10 @@ export class BuzzBipTrigger extends providerTrigger(buzzBip) implements INodeTyp
 		name: 'buzzBipTrigger',
 		icon: { light: 'file:buzzbip.svg', dark: 'file:buzzbip.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 2: n8n evaluates an expression in its sandbox for every request to a version 1 webhook node
+		// (the Webhook node v1's binaryData option); the behaviour is the same in both versions
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
 		description: 'Starts the workflow when BuzzBip sends a webhook event, after checking its X-BuzzBip-Signature',
 		defaults: { name: 'BuzzBip Trigger' },

@@ -13,7 +13,10 @@ export class BuzzeasyTrigger extends providerTrigger(buzzeasy) implements INodeT
 		name: 'buzzeasyTrigger',
 		icon: { light: 'file:buzzeasy.svg', dark: 'file:buzzeasy.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 2: n8n evaluates an expression in its sandbox for every request to a version 1 webhook node
+		// (the Webhook node v1's binaryData option); the behaviour is the same in both versions
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
 		description: 'Starts the workflow when Buzzeasy sends a work item, after checking its x-api-key header',
 		defaults: { name: 'Buzzeasy Trigger' },

@@ -13,7 +13,10 @@ export class ChatzuriTrigger extends providerTrigger(chatzuri) implements INodeT
 		name: 'chatzuriTrigger',
 		icon: { light: 'file:chatzuri.svg', dark: 'file:chatzuri.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 2: n8n evaluates an expression in its sandbox for every request to a version 1 webhook node
+		// (the Webhook node v1's binaryData option); the behaviour is the same in both versions
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
 		description: 'Starts the workflow when a Chatzuri agent sends a webhook event, after checking its x-chatzuri-signature',
 		defaults: { name: 'Chatzuri Trigger' },

@@ -45,7 +45,10 @@ export class VerifiedWebhookTrigger implements INodeType {
 		name: 'verifiedWebhookTrigger',
 		icon: { light: 'file:verifiedwebhook.svg', dark: 'file:verifiedwebhook.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 2: n8n evaluates an expression in its sandbox for every request to a version 1 webhook node
+		// (the Webhook node v1's binaryData option); the behaviour is the same in both versions
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["preset"]}}',
 		description: 'Starts the workflow on a webhook whose HMAC signature or secret header checks out: GitHub, Stripe, Slack, Shopify, Standard Webhooks or your own scheme',
 		defaults: { name: 'Verified Webhook Trigger' },

@@ -55,7 +55,10 @@ export function buildDescription(definition: ProviderDefinition): INodeTypeDescr
 		name: definition.nodeName,
 		icon: { light: `file:${definition.icon}`, dark: `file:${definition.icon.slice(0, -'.svg'.length)}.dark.svg` },
 		group: ['trigger'],
-		version: 1,
+		// 2: n8n evaluates an expression in its sandbox for every request to a version 1 webhook node
+		// (the Webhook node v1's binaryData option); the behaviour is the same in both versions
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
 		description: definition.description,
 		defaults: { name: `${name} Trigger` },

@@ -90,26 +90,42 @@ export function recordDelivery(context: IWebhookFunctions, options: TriggerOptio
 	const { store, persistent } = openRecord(context, options, now);
 	if (store.checkAndRecord(key, now, dedupeWindowMs(options))) return { duplicate: true };
 	const state = durabilityOf(store);
-	const sequence = ++state.recorded;
+	return { duplicate: false, recorded: new Delivery(context, store, key, state, ++state.recorded, persistent) };
+}
+
+/** One recorded delivery (a class rather than closures: one object per request). */
+class Delivery implements Recorded {
 	/** The sequence number this delivery's own save covers, 0 when it made none. */
-	let covers = 0;
-	const persist = () => {
-		if (!persistent || covers > 0) return;
-		if (state.durable >= sequence && !state.rewrite) return;
-		context.getWorkflowStaticData('node').dedupe = store.toPersisted() as unknown as IDataObject;
-		covers = state.recorded;
+	private covers = 0;
+
+	constructor(
+		private readonly context: IWebhookFunctions,
+		readonly store: DedupeStore,
+		readonly key: string,
+		private readonly state: Durability,
+		private readonly sequence: number,
+		private readonly persistent: boolean,
+	) {}
+
+	persist(): void {
+		const state = this.state;
+		if (!this.persistent || this.covers > 0) return;
+		if (state.durable >= this.sequence && !state.rewrite) return;
+		this.context.getWorkflowStaticData('node').dedupe = this.store.toPersisted() as unknown as IDataObject;
+		this.covers = state.recorded;
 		state.rewrite = false;
-	};
-	const settle = (status: number) => {
+	}
+
+	settle(status: number): void {
+		const state = this.state;
 		if (status >= 300) {
-			store.forget(key);
+			this.store.forget(this.key);
 			// the key may be in a save already (this one's or a concurrent delivery's)
 			state.rewrite = true;
 			return;
 		}
 		// n8n answers once it has awaited the save (a save that fails is logged, and answered 200
 		// all the same: then these keys reach the database with the next save)
-		if (covers > state.durable) state.durable = covers;
-	};
-	return { duplicate: false, recorded: { store, key, persist, settle } };
+		if (this.covers > state.durable) state.durable = this.covers;
+	}
 }

@@ -41,15 +41,25 @@ function startExecution(
 	// so a restart while the run is under way cannot let the retry start it again
 	// (test/e2e/STATIC-DATA-FINDINGS.md); a delivery whose key a finished save already holds
 	// writes nothing (dedupeRecord.ts).
-	const result: IWebhookResponseData = { workflowData };
-	Object.defineProperty(result, 'webhookResponse', {
-		enumerable: true,
-		get() {
-			recorded.persist();
-			return acknowledgement;
-		},
-	});
-	return result;
+	return new DeferredAnswer(workflowData, acknowledgement, recorded) as IWebhookResponseData;
+}
+
+/**
+ * A result whose `webhookResponse` writes the dedupe record when n8n reads it. A class, so that
+ * every result shares one getter and one shape (a getter defined per object gave each result its
+ * own hidden class, and more garbage per request).
+ */
+class DeferredAnswer {
+	constructor(
+		readonly workflowData: IWebhookResponseData['workflowData'],
+		private readonly answer: IDataObject,
+		private readonly recorded: Recorded,
+	) {}
+
+	get webhookResponse(): IDataObject {
+		this.recorded.persist();
+		return this.answer;
+	}
 }
 
 /** The body of a 200 answer: the provider's fixed one (Chatzuri), else `{ status, ...extra }`. */

@@ -11,6 +11,8 @@
  * --diagnose adds, per provider, the same trigger with `options.deduplicate=false` (no dedupe, no
  * static-data write), and one Buzzeasy trigger whose static data already holds a dedupe journal at
  * its bound (10,000 keys): what every request costs once the window is full.
+ * --profile=<dir> instead profiles n8n's main thread for the stock node and the first provider's
+ * trigger, each alone, and prints where the CPU time per request differs (see `profile`).
  * Run after `npm run build` (the harness packs dist/).
  */
 import { performance } from 'node:perf_hooks';
@@ -199,7 +201,7 @@ function workflows(options: N8nBenchOptions, fixtures: ProviderFixture[]): { spe
 						id: `${webhookId.slice(0, 24)}${'b'.repeat(12)}`,
 						name: `${fixture.displayName} Trigger`,
 						type: fixture.nodeType,
-						typeVersion: 1,
+						typeVersion: 2,
 						position: [0, 0],
 						webhookId,
 						parameters: { ...fixture.parameters, options: { ...extra } },
@@ -222,7 +224,7 @@ function workflows(options: N8nBenchOptions, fixtures: ProviderFixture[]): { spe
 					id: `${webhookId.slice(0, 24)}${'c'.repeat(12)}`,
 					name: 'Buzzeasy Trigger',
 					type: fixture.nodeType,
-					typeVersion: 1,
+					typeVersion: 2,
 					position: [0, 0],
 					webhookId,
 					parameters: { ...fixture.parameters, options: {} },
@@ -424,6 +426,98 @@ export async function main(options: N8nBenchOptions): Promise<N8nBenchResult> {
 	return result;
 }
 
+/**
+ * `--profile=<dir>`: where n8n's main thread spends its time, per request, for the stock node and
+ * for the first provider's trigger (Deduplicate on and off). n8n is restarted under `--cpu-prof`
+ * for each side alone, loaded for `--duration` seconds, stopped (the profile is written on exit),
+ * and the samples are summed by function and by package: CPU ms per request, and what differs.
+ */
+async function profile(options: N8nBenchOptions, dir: string): Promise<void> {
+	const fixtures = FIXTURES.filter((f) => options.providers.includes(f.provider)).slice(0, 1);
+	const { specs, targets } = workflows({ ...options, diagnose: true }, fixtures);
+	const credentials = [
+		{ id: STOCK.credentialId, name: 'Bench header auth', type: 'httpHeaderAuth', data: { name: STOCK.header, value: STOCK.secret } },
+		...FIXTURES.map((f, index) => ({ id: `vwBenchCred${index}`, name: `Bench ${f.displayName}`, type: f.credentialType, data: f.credential })),
+	];
+	const ours = [...targets.values()].filter((t) => t.provider);
+	const n8n = await N8nHarness.create({
+		port: Number(process.env.BENCH_N8N_PORT || 5790),
+		workflows: specs,
+		credentials,
+		readiness: [
+			...ours.map((t) => ({ path: t.path, probe: (h: N8nHarness) => h.post(t.path, '{}'), ready: (res: HttpResponse) => res.status === 401 })),
+			{ path: STOCK.path, probe: (h: N8nHarness) => h.post(STOCK.path, '{}'), ready: (res: HttpResponse) => res.status === 403 },
+		],
+	});
+	const fs = await import('node:fs');
+	const path = await import('node:path');
+	const sides = ['stock', `ours:${fixtures[0].provider}`, `nodedupe:${fixtures[0].provider}`];
+	const perSide: Array<{ side: string; requests: number; byFunction: Map<string, number>; byPackage: Map<string, number>; busyMs: number }> = [];
+	try {
+		for (const side of sides) {
+			const out = path.resolve(dir, side.replace(':', '-'));
+			fs.rmSync(out, { recursive: true, force: true });
+			fs.mkdirSync(out, { recursive: true });
+			await n8n.restart(60_000, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${out}` });
+			const target = targets.get(side)!;
+			const pool = new BodyPool(fixtures[0], options.size);
+			await runOne(n8n, target, pool, options, 0, 2);
+			const figures = await runOne(n8n, target, pool, options, 1);
+			await n8n.stop(60_000);
+			// the main process's profile is the one with n8n's webhook code in it
+			const files = fs.readdirSync(out).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(out, f));
+			const parsed = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as CpuProfile).filter((p) => p.nodes.some((n) => /live-webhooks/.test(n.callFrame.url)));
+			if (parsed.length === 0) throw new Error(`no profile of n8n's main process in ${out}`);
+			perSide.push({ side, requests: figures.requests + 0, ...summarize(parsed[0]) });
+		}
+	} finally {
+		await n8n.stop();
+	}
+	const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+	console.log('\nn8n main thread, CPU ms per request (profile samples, idle and GC included separately):');
+	for (const s of perSide) console.log(`  ${s.side.padEnd(20)} ${(s.busyMs / s.requests).toFixed(2)} ms busy per request over ${s.requests} requests (all samples ${(total(s.byFunction) / s.requests).toFixed(2)} ms)`);
+	const [stock, ...rest] = perSide;
+	for (const other of rest) {
+		console.log(`\nWhere ${other.side} costs more than stock, per request (ms), by package:`);
+		diffTable(stock, other, 'byPackage', 12);
+		console.log(`\nby function:`);
+		diffTable(stock, other, 'byFunction', 25);
+	}
+}
+
+interface CpuProfile {
+	nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+	samples: number[];
+	timeDeltas: number[];
+}
+
+function summarize(profile: CpuProfile): { byFunction: Map<string, number>; byPackage: Map<string, number>; busyMs: number } {
+	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+	const byFunction = new Map<string, number>();
+	const byPackage = new Map<string, number>();
+	let busyMs = 0;
+	profile.samples.forEach((id, i) => {
+		const node = byId.get(id)!;
+		const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+		const { functionName, url, lineNumber } = node.callFrame;
+		const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url ? (url.startsWith('node:') ? 'node:internal' : url.split('/').slice(-2).join('/')) : `(${functionName || 'native'})`);
+		const fn = `${functionName || '(anonymous)'} ${url.split('node_modules/').pop()}:${lineNumber + 1}`;
+		byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
+		byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms);
+		if (functionName !== '(idle)' && functionName !== '(program)') busyMs += ms;
+	});
+	return { byFunction, byPackage, busyMs };
+}
+
+function diffTable(a: { requests: number; byFunction: Map<string, number>; byPackage: Map<string, number> }, b: typeof a, key: 'byFunction' | 'byPackage', top: number): void {
+	const names = new Set([...a[key].keys(), ...b[key].keys()]);
+	const rows = [...names]
+		.map((name) => ({ name, a: (a[key].get(name) ?? 0) / a.requests, b: (b[key].get(name) ?? 0) / b.requests }))
+		.sort((x, y) => Math.abs(y.b - y.a) - Math.abs(x.b - x.a))
+		.slice(0, top);
+	for (const r of rows) console.log(`  ${(r.b - r.a >= 0 ? '+' : '') + (r.b - r.a).toFixed(3)}  (stock ${r.a.toFixed(3)}, this ${r.b.toFixed(3)})  ${r.name}`);
+}
+
 let journalBytes = 0;
 
 /**
@@ -498,7 +592,13 @@ if (require.main === module) {
 		providers: arg('providers', 'buzzeasy,tracebuzz,chatzuri,buzzbip,apirtc').split(',') as ProviderId[],
 		diagnose: flag('diagnose'),
 	};
-	main(options)
+	const profileDir = arg('profile', '');
+	if (profileDir)
+		profile(options, profileDir).catch((err) => {
+			console.error(err);
+			process.exit(1);
+		});
+	else main(options)
 		.then(async (result) => {
 			console.log(summary(result));
 			if (result.atBound) console.log(`buzzeasy with a full dedupe journal (${result.atBound.journalBytes} B): ours / stock ${result.atBound.ratio.toFixed(2)}`);

@@ -184,12 +184,13 @@ export class N8nHarness {
 		return runtime.runN8nCli(this.n8n, args, this.startOptions);
 	}
 
-	async start(): Promise<void> {
+	/** Starts n8n (again); `env` adds variables to this start only (e.g. NODE_OPTIONS for a profile). */
+	async start(env: Record<string, string> = {}): Promise<void> {
 		if (this.process) return;
 		const started = Date.now();
 		this.startCount += 1;
 		const logFile = path.join(this.userFolder, `n8n-${this.startCount}.log`);
-		this.process = runtime.startN8n(this.n8n, { ...this.startOptions, logFile });
+		this.process = runtime.startN8n(this.n8n, { ...this.startOptions, env: { ...this.startOptions.env, ...env }, logFile });
 		try {
 			await runtime.waitForHealthy(this.process, { timeoutMs: 180000 });
 			const healthyAfter = Date.now() - started;
@@ -220,9 +221,9 @@ export class N8nHarness {
 	}
 
 	/** Stops n8n and starts it again on the same database. */
-	async restart(graceMs?: number): Promise<void> {
+	async restart(graceMs?: number, env?: Record<string, string>): Promise<void> {
 		await this.stop(graceMs);
-		await this.start();
+		await this.start(env);
 	}
 
 	logTail(chars = 6000): string {

@@ -72,6 +72,7 @@ export function presetSetup(): SuiteSetup {
 					id: `${t.webhookId.slice(0, 24)}${'b'.repeat(12)}`,
 					name: NODE_NAME,
 					type: NODE_TYPE,
+					// version 1 on purpose: workflows made before version 2 (the default since) keep working
 					typeVersion: 1,
 					position: [0, 0],
 					webhookId: t.webhookId,

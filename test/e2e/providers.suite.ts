@@ -39,7 +39,7 @@ function workflows(): WorkflowSpec[] {
 				id: `${t.webhookId.slice(0, 24)}${'a'.repeat(12)}`,
 				name: t.nodeName,
 				type: t.fixture.nodeType,
-				typeVersion: 1,
+				typeVersion: 2,
 				position: [0, 0],
 				webhookId: t.webhookId,
 				parameters: t.fixture.parameters,
