@@ -11,6 +11,8 @@
  * --diagnose adds, per provider, the same trigger with `options.deduplicate=false` (no dedupe, no
  * static-data write), and one Buzzeasy trigger whose static data already holds a dedupe journal at
  * its bound (10,000 keys): what every request costs once the window is full.
+ * --n8n-env=NAME=value,… restarts n8n with those variables first (e.g. to see what an n8n setting
+ * changes for both sides).
  * --profile=<dir> instead profiles n8n's main thread for the stock node and the first provider's
  * trigger, each alone, and prints where the CPU time per request differs (see `profile`).
  * Run after `npm run build` (the harness packs dist/).
@@ -39,6 +41,8 @@ export interface N8nBenchOptions {
 	size: number;
 	providers: ProviderId[];
 	diagnose: boolean;
+	/** `--n8n-env=NAME=value,…`: n8n restarted with these variables before measuring (a diagnostic). */
+	n8nEnv?: Record<string, string>;
 }
 
 export interface RunFigures {
@@ -373,6 +377,10 @@ export async function main(options: N8nBenchOptions): Promise<N8nBenchResult> {
 	});
 	const result: N8nBenchResult = { n8nVersion: n8n.n8n.version, nodeVersion: n8n.n8n.node.version, options, providers: [], elapsedS: 0, setupS: (performance.now() - started) / 1000 };
 	try {
+		if (options.n8nEnv && Object.keys(options.n8nEnv).length > 0) {
+			log(`bench: n8n restarted with ${JSON.stringify(options.n8nEnv)}`);
+			await n8n.restart(undefined, options.n8nEnv);
+		}
 		if (options.diagnose) await fillAtBound(n8n, targets.get('atbound:buzzeasy')!);
 		const stock = targets.get('stock')!;
 		// warm up every route for a second (JIT, workflow caches, SQLite pages): not measured
@@ -461,14 +469,15 @@ async function profile(options: N8nBenchOptions, dir: string): Promise<void> {
 			await n8n.restart(60_000, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${out}` });
 			const target = targets.get(side)!;
 			const pool = new BodyPool(fixtures[0], options.size);
-			await runOne(n8n, target, pool, options, 0, 2);
+			const warm = await runOne(n8n, target, pool, options, 0, 2);
 			const figures = await runOne(n8n, target, pool, options, 1);
 			await n8n.stop(60_000);
 			// the main process's profile is the one with n8n's webhook code in it
 			const files = fs.readdirSync(out).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(out, f));
 			const parsed = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as CpuProfile).filter((p) => p.nodes.some((n) => /live-webhooks/.test(n.callFrame.url)));
 			if (parsed.length === 0) throw new Error(`no profile of n8n's main process in ${out}`);
-			perSide.push({ side, requests: figures.requests + 0, ...summarize(parsed[0]) });
+			// only the samples from the first to the last request served (n8n's start and stop left out)
+			perSide.push({ side, requests: warm.requests + figures.requests, ...summarize(parsed[0]) });
 		}
 	} finally {
 		await n8n.stop();
@@ -493,10 +502,20 @@ interface CpuProfile {
 
 function summarize(profile: CpuProfile): { byFunction: Map<string, number>; byPackage: Map<string, number>; busyMs: number } {
 	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+	const parent = new Map<number, number>();
+	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+	const serving = (id: number) => {
+		for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) if (/live-webhooks/.test(byId.get(cur)!.callFrame.url)) return true;
+		return false;
+	};
+	const first = profile.samples.findIndex(serving);
+	let last = profile.samples.length - 1;
+	while (last > first && !serving(profile.samples[last])) last--;
 	const byFunction = new Map<string, number>();
 	const byPackage = new Map<string, number>();
 	let busyMs = 0;
 	profile.samples.forEach((id, i) => {
+		if (i < first || i > last) return;
 		const node = byId.get(id)!;
 		const ms = (profile.timeDeltas[i] ?? 0) / 1000;
 		const { functionName, url, lineNumber } = node.callFrame;
@@ -591,6 +610,12 @@ if (require.main === module) {
 		size: Number(arg('size', '1024')),
 		providers: arg('providers', 'buzzeasy,tracebuzz,chatzuri,buzzbip,apirtc').split(',') as ProviderId[],
 		diagnose: flag('diagnose'),
+		n8nEnv: Object.fromEntries(
+			arg('n8n-env', '')
+				.split(',')
+				.filter(Boolean)
+				.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+		),
 	};
 	const profileDir = arg('profile', '');
 	if (profileDir)

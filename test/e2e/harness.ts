@@ -184,13 +184,16 @@ export class N8nHarness {
 		return runtime.runN8nCli(this.n8n, args, this.startOptions);
 	}
 
-	/** Starts n8n (again); `env` adds variables to this start only (e.g. NODE_OPTIONS for a profile). */
-	async start(env: Record<string, string> = {}): Promise<void> {
+	private extraEnv: Record<string, string> = {};
+
+	/** Starts n8n (again); `env` adds variables to this and later starts (e.g. NODE_OPTIONS for a profile). */
+	async start(env?: Record<string, string>): Promise<void> {
 		if (this.process) return;
+		if (env) this.extraEnv = env;
 		const started = Date.now();
 		this.startCount += 1;
 		const logFile = path.join(this.userFolder, `n8n-${this.startCount}.log`);
-		this.process = runtime.startN8n(this.n8n, { ...this.startOptions, env: { ...this.startOptions.env, ...env }, logFile });
+		this.process = runtime.startN8n(this.n8n, { ...this.startOptions, env: { ...this.startOptions.env, ...this.extraEnv }, logFile });
 		try {
 			await runtime.waitForHealthy(this.process, { timeoutMs: 180000 });
 			const healthyAfter = Date.now() - started;
