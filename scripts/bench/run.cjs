@@ -90,13 +90,16 @@ function runN8nPart(args) {
 
 function inProcessTable({ results, heap, bound }) {
 	const lines = [
-		'| provider | payload | ours req/s | ours µs/req | floor req/s | floor µs/req | ratio ours / floor | target |',
-		'| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+		'| provider | payload | ours req/s | ours µs/req | floor req/s | floor µs/req | ratio ours / floor | target | CPU ratio, main thread | CPU ratio, all threads |',
+		'| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
 	];
+	// the CPU ratios say what the wall-time one does not: work handed to libuv's pool (a large
+	// body's hash) leaves n8n's main thread but is still CPU spent
+	const cpu = (value) => (typeof value === 'number' && Number.isFinite(value) ? fmt(value, 2) : 'n/a');
 	for (const r of results) {
 		const target = TARGETS[r.size];
 		const status = target === undefined ? '(none)' : `≤ ${target.toFixed(1)}: ${verdict(r.ratio <= target)}`;
-		lines.push(`| ${r.provider} | ${sizeName(r.size)} | ${fmt(r.rpsOurs, 0)} | ${fmt(r.usOurs)} | ${fmt(r.rpsFloor, 0)} | ${fmt(r.usFloor)} | **${fmt(r.ratio, 2)}** | ${status} |`);
+		lines.push(`| ${r.provider} | ${sizeName(r.size)} | ${fmt(r.rpsOurs, 0)} | ${fmt(r.usOurs)} | ${fmt(r.rpsFloor, 0)} | ${fmt(r.usFloor)} | **${fmt(r.ratio, 2)}** | ${status} | ${cpu(r.mainCpuRatio)} | ${cpu(r.cpuRatio)} |`);
 	}
 	const notes = [];
 	if (heap) {
@@ -155,7 +158,7 @@ function render({ when, host, command, inproc, n8n, n8nArgs, elapsedS, loadAfter
 		'',
 		'### 1. In process: the trigger\'s whole `webhook()` against the floor',
 		'',
-		`On Node ${inproc.node || host.node}. Floor: one \`createHmac\` over the same bytes plus one \`JSON.parse\` of them. Best of five alternating passes (three with --quick); every request a new event (the dedupe store is emptied between passes, so its eviction cost is not in these figures: see below).`,
+		`On Node ${inproc.node || host.node}. Floor: one \`createHmac\` over the same bytes plus one \`JSON.parse\` of them. Best of five alternating passes (three with --quick); every request a new event (the dedupe store is emptied between passes, so its eviction cost is not in these figures: see below). The ratios are of wall time per request; beside them, the ratios of CPU time on the main thread (\`process.threadCpuUsage\`) and on all threads (\`process.cpuUsage\`): from 512 KiB up the body key's SHA-256 runs in libuv's thread pool beside the parse, which takes it off n8n's main thread but not off the machine.`,
 		'',
 		ip.table,
 		'',
