@@ -3,7 +3,7 @@
  * benchmark through the real n8n (n8n.ts, run with tsx), then a table on stdout and the figures in
  * BENCHMARKS.md, between the `bench:start` / `bench:end` markers (the text around them is kept).
  *
- *   node --expose-gc scripts/bench/run.cjs [--quick] [--skip-n8n] [n8n.ts options: --duration=5 --rounds=2 --connections=10 --diagnose]
+ *   node --expose-gc scripts/bench/run.cjs [--quick] [--skip-n8n] [n8n.ts options: --duration=5 --rounds=2 --connections=10 --diagnose --n8n-env=NAME=value]
  */
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -73,7 +73,7 @@ async function runInProcessPart(args) {
 
 function runN8nPart(args) {
 	const json = path.join(os.tmpdir(), `verified-webhooks-bench-${process.pid}.json`);
-	const passthrough = args.filter((a) => /^--(duration|rounds|connections|size|providers|diagnose)/.test(a));
+	const passthrough = args.filter((a) => /^--(duration|rounds|connections|size|providers|diagnose|n8n-env)/.test(a));
 	const merged = [...N8N_DEFAULTS.filter((d) => !passthrough.some((a) => a.split('=')[0] === d.split('=')[0])), ...passthrough];
 	const tsx = path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs');
 	return new Promise((resolve, reject) => {
