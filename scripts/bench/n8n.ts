@@ -360,21 +360,7 @@ export async function main(options: N8nBenchOptions): Promise<N8nBenchResult> {
 	const started = performance.now();
 	const fixtures = FIXTURES.filter((f) => options.providers.includes(f.provider));
 	const { specs, targets } = workflows(options, fixtures);
-	const credentials = [
-		{ id: STOCK.credentialId, name: 'Bench header auth', type: 'httpHeaderAuth', data: { name: STOCK.header, value: STOCK.secret } },
-		...FIXTURES.map((f, index) => ({ id: `vwBenchCred${index}`, name: `Bench ${f.displayName}`, type: f.credentialType, data: f.credential })),
-	];
-	const ourTargets = [...targets.values()].filter((t) => t.provider);
-	const n8n = await N8nHarness.create({
-		port: Number(process.env.BENCH_N8N_PORT || 5790),
-		workflows: specs,
-		credentials,
-		readiness: [
-			...ourTargets.map((t) => ({ path: t.path, probe: (h: N8nHarness) => h.post(t.path, '{}'), ready: (res: HttpResponse) => res.status === 401 })),
-			// without the header the stock node answers 403 once its workflow is live
-			{ path: STOCK.path, probe: (h: N8nHarness) => h.post(STOCK.path, '{}'), ready: (res: HttpResponse) => res.status === 403 },
-		],
-	});
+	const n8n = await startN8n(specs, targets);
 	const result: N8nBenchResult = { n8nVersion: n8n.n8n.version, nodeVersion: n8n.n8n.node.version, options, providers: [], elapsedS: 0, setupS: (performance.now() - started) / 1000 };
 	try {
 		if (options.n8nEnv && Object.keys(options.n8nEnv).length > 0) {
@@ -434,6 +420,25 @@ export async function main(options: N8nBenchOptions): Promise<N8nBenchResult> {
 	return result;
 }
 
+/** One n8n with the stock workflow, the triggers' workflows and every credential, each webhook live. */
+async function startN8n(specs: WorkflowSpec[], targets: Map<string, Target>): Promise<N8nHarness> {
+	const credentials = [
+		{ id: STOCK.credentialId, name: 'Bench header auth', type: 'httpHeaderAuth', data: { name: STOCK.header, value: STOCK.secret } },
+		...FIXTURES.map((f, index) => ({ id: `vwBenchCred${index}`, name: `Bench ${f.displayName}`, type: f.credentialType, data: f.credential })),
+	];
+	const ours = [...targets.values()].filter((t) => t.provider);
+	return N8nHarness.create({
+		port: Number(process.env.BENCH_N8N_PORT || 5790),
+		workflows: specs,
+		credentials,
+		readiness: [
+			...ours.map((t) => ({ path: t.path, probe: (h: N8nHarness) => h.post(t.path, '{}'), ready: (res: HttpResponse) => res.status === 401 })),
+			// without the header the stock node answers 403 once its workflow is live
+			{ path: STOCK.path, probe: (h: N8nHarness) => h.post(STOCK.path, '{}'), ready: (res: HttpResponse) => res.status === 403 },
+		],
+	});
+}
+
 /**
  * `--profile=<dir>`: where n8n's main thread spends its time, per request, for the stock node and
  * for the first provider's trigger (Deduplicate on and off). n8n is restarted under `--cpu-prof`
@@ -443,20 +448,7 @@ export async function main(options: N8nBenchOptions): Promise<N8nBenchResult> {
 async function profile(options: N8nBenchOptions, dir: string): Promise<void> {
 	const fixtures = FIXTURES.filter((f) => options.providers.includes(f.provider)).slice(0, 1);
 	const { specs, targets } = workflows({ ...options, diagnose: true }, fixtures);
-	const credentials = [
-		{ id: STOCK.credentialId, name: 'Bench header auth', type: 'httpHeaderAuth', data: { name: STOCK.header, value: STOCK.secret } },
-		...FIXTURES.map((f, index) => ({ id: `vwBenchCred${index}`, name: `Bench ${f.displayName}`, type: f.credentialType, data: f.credential })),
-	];
-	const ours = [...targets.values()].filter((t) => t.provider);
-	const n8n = await N8nHarness.create({
-		port: Number(process.env.BENCH_N8N_PORT || 5790),
-		workflows: specs,
-		credentials,
-		readiness: [
-			...ours.map((t) => ({ path: t.path, probe: (h: N8nHarness) => h.post(t.path, '{}'), ready: (res: HttpResponse) => res.status === 401 })),
-			{ path: STOCK.path, probe: (h: N8nHarness) => h.post(STOCK.path, '{}'), ready: (res: HttpResponse) => res.status === 403 },
-		],
-	});
+	const n8n = await startN8n(specs, targets);
 	const fs = await import('node:fs');
 	const path = await import('node:path');
 	const sides = ['stock', `ours:${fixtures[0].provider}`, `nodedupe:${fixtures[0].provider}`];
