@@ -125,14 +125,36 @@ const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha5
  * digest's length. Returns undefined for anything else.
  */
 export function decodeSignature(value: string, verification: HmacVerification): Buffer | undefined {
-	let text = value.trim();
-	const prefix = verification.prefix;
-	if (prefix && text.toLowerCase().startsWith(prefix.toLowerCase())) text = text.slice(prefix.length);
-	const bytes = DIGEST_BYTES[verification.algorithm];
-	if (verification.encoding.includes('hex') && text.length === bytes * 2 && /^[0-9a-fA-F]+$/.test(text)) {
-		return Buffer.from(text, 'hex');
+	return decodeTrimmed(value.trim(), verification);
+}
+
+/** Whether `text` starts with `prefix`, ignoring ASCII case, without building a lower-cased copy. */
+function startsWithIgnoringCase(text: string, prefix: string): boolean {
+	if (text.length < prefix.length) return false;
+	for (let i = 0; i < prefix.length; i++) {
+		const a = text.charCodeAt(i);
+		const b = prefix.charCodeAt(i);
+		// beyond ASCII, lower-casing can change a length (İ): the general comparison decides
+		if ((a | b) >= 0x80) return text.toLowerCase().startsWith(prefix.toLowerCase());
+		if (a === b) continue;
+		// A-Z and a-z differ by 0x20 only; anything else must match exactly
+		const lower = a | 0x20;
+		if (lower !== (b | 0x20) || lower < 0x61 || lower > 0x7a) return false;
 	}
-	if (verification.encoding.includes('base64') && /^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
+	return true;
+}
+
+/** decodeSignature over an already trimmed value. */
+function decodeTrimmed(value: string, verification: HmacVerification): Buffer | undefined {
+	let text = value;
+	const prefix = verification.prefix;
+	if (prefix && startsWithIgnoringCase(text, prefix)) text = text.slice(prefix.length);
+	const bytes = DIGEST_BYTES[verification.algorithm];
+	const encoding = verification.encoding;
+	// the pattern, not the decoder's length, is the test: Node decodes hex from a string's low bytes,
+	// so characters beyond Latin-1 could pass as digits
+	if (text.length === bytes * 2 && encoding.includes('hex') && /^[0-9a-fA-F]+$/.test(text)) return Buffer.from(text, 'hex');
+	if (encoding.includes('base64') && /^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
 		const unpadded = text.replace(/=+$/, '');
 		if (unpadded.length === Math.ceil((bytes * 4) / 3)) {
 			const decoded = Buffer.from(unpadded.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
@@ -193,19 +215,33 @@ export function hmacKey(secret: string, format: HmacVerification['secretFormat']
 	return key.length > 0 ? key : undefined;
 }
 
+/** Header names as getHeader looks them up, lower-cased once per configured name, not per request. */
+const lowerCasedNames = new Map<string, string>();
+function lowerCased(name: string): string {
+	let lower = lowerCasedNames.get(name);
+	if (lower === undefined) {
+		if (lowerCasedNames.size >= 64) lowerCasedNames.clear();
+		lower = name.toLowerCase();
+		lowerCasedNames.set(name, lower);
+	}
+	return lower;
+}
+
 function verifyHmac(verification: HmacVerification, request: IncomingRequest, current: string, previous: string | undefined): Verdict {
-	const header = getHeader(request.headers, verification.signatureHeader);
-	if (header === undefined || header.trim() === '') return { ok: false, reason: Reasons.missingSignature };
+	const found = getHeader(request.headers, lowerCased(verification.signatureHeader));
+	// trimmed once, for the emptiness test and the decoding
+	const header = found?.trim();
+	if (header === undefined || header === '') return { ok: false, reason: Reasons.missingSignature };
 	const format = verification.signatureFormat ?? 'plain';
 	let received: Buffer[];
 	let layoutTimestamp: string | undefined;
 	if (format === 'plain') {
 		// one signature: no layout to read
-		const signature = decodeSignature(header, verification);
+		const signature = decodeTrimmed(header, verification);
 		if (signature === undefined) return { ok: false, reason: Reasons.malformedSignature };
 		received = [signature];
 	} else {
-		const layout = readSignatureHeader(header, format);
+		const layout = readSignatureHeader(found!, format);
 		layoutTimestamp = layout.timestamp;
 		received = [];
 		for (const text of layout.signatures) {
