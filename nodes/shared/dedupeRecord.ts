@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { dedupeStoreFor, type DedupeStore } from './core/dedupe';
+import { dedupeStoreFor, storageKey, type DedupeStore } from './core/dedupe';
 import { DEFAULT_DEDUPE_WINDOW_HOURS, type TriggerOptions } from './options';
 
 const HOUR_MS = 3_600_000;
@@ -13,34 +13,44 @@ export function dedupeWindowMs(options: TriggerOptions): number {
 }
 
 /**
- * What this process knows about which recorded keys are already in the database.
+ * The keys of this store's deliveries that n8n has not stored yet.
  *
- * Every recorded key gets the next sequence number. A save writes the whole store (`toPersisted`),
- * so it holds every key recorded before it was written, including those of deliveries still in
- * flight. n8n answers a delivery only after it has awaited the save of its static data, so once a
- * delivery that wrote the record is answered 2xx, every key up to the sequence number its record
- * covered is in the database. A delivery whose key is already there when n8n reads its answer
- * needs no save of its own: under load one save covers the deliveries that arrived while the
- * previous one was under way, instead of one database write per delivery.
+ * A save writes the whole store, and the store also holds the keys of deliveries still on their
+ * way to n8n's database. If such a key were saved (by a concurrent delivery's save) and n8n then
+ * died before storing that delivery's execution, the provider's retry would be answered
+ * "duplicate" after the restart and the event would never run. So a save leaves those keys out:
+ * a key reaches the database only with a save made after n8n has stored its execution (its own
+ * save, when n8n reads its answer), which is also before the provider has its 200.
  */
-interface Durability {
-	/** Sequence number of the last key recorded. */
-	recorded: number;
-	/** Every key up to this sequence number is in a save n8n has finished. */
-	durable: number;
-	/** A key was forgotten after it may have been saved: the next delivery rewrites the record. */
-	rewrite: boolean;
+const IN_FLIGHT_BOUND = 10_000;
+
+const inFlightByStore = new WeakMap<DedupeStore, Set<string>>();
+
+function inFlightOf(store: DedupeStore): Set<string> {
+	let keys = inFlightByStore.get(store);
+	if (!keys) {
+		keys = new Set();
+		inFlightByStore.set(store, keys);
+	}
+	return keys;
 }
 
-const durability = new WeakMap<DedupeStore, Durability>();
-
-function durabilityOf(store: DedupeStore): Durability {
-	let state = durability.get(store);
-	if (!state) {
-		state = { recorded: 0, durable: 0, rewrite: false };
-		durability.set(store, state);
+/** The journal without the lines of in-flight keys (they are among its last lines). */
+export function journalWithout(journal: string, inFlight: ReadonlySet<string>): string {
+	if (inFlight.size === 0) return journal;
+	let start = journal.length;
+	for (const key of inFlight) {
+		// its latest line: a key recorded again after it expired may also have an older one
+		const after = journal.lastIndexOf(`\n${key} `);
+		const at = after >= 0 ? after + 1 : journal.startsWith(`${key} `) ? 0 : -1;
+		if (at >= 0 && at < start) start = at;
 	}
-	return state;
+	if (start === journal.length) return journal;
+	const kept = journal
+		.slice(start)
+		.split('\n')
+		.filter((entry) => entry !== '' && !inFlight.has(entry.slice(0, entry.indexOf(' '))));
+	return journal.slice(0, start) + kept.map((entry) => `${entry}\n`).join('');
 }
 
 /**
@@ -71,8 +81,8 @@ export interface Recorded {
 	key: string;
 	/**
 	 * Called when n8n reads the trigger's answer, after it has stored the execution and before it
-	 * saves the static data and answers (see startExecution): writes the record into the request's
-	 * static data unless a finished save already holds this key.
+	 * saves the static data and answers (see startExecution): writes the record, with this key and
+	 * without the keys of deliveries n8n has not stored yet, into the request's static data.
 	 */
 	persist(): void;
 	/** Called once the answer is out, with its status. */
@@ -89,43 +99,38 @@ export function recordDelivery(context: IWebhookFunctions, options: TriggerOptio
 	const now = Date.now();
 	const { store, persistent } = openRecord(context, options, now);
 	if (store.checkAndRecord(key, now, dedupeWindowMs(options))) return { duplicate: true };
-	const state = durabilityOf(store);
-	return { duplicate: false, recorded: new Delivery(context, store, key, state, ++state.recorded, persistent) };
+	const inFlight = inFlightOf(store);
+	const stored = storageKey(key);
+	inFlight.add(stored);
+	// a delivery whose answer never came (n8n failed before reading it, the client went away)
+	// must not keep the set growing
+	if (inFlight.size > IN_FLIGHT_BOUND) inFlight.delete(inFlight.values().next().value as string);
+	return { duplicate: false, recorded: new Delivery(context, store, key, stored, inFlight, persistent) };
 }
 
 /** One recorded delivery (a class rather than closures: one object per request). */
 class Delivery implements Recorded {
-	/** The sequence number this delivery's own save covers, 0 when it made none. */
-	private covers = 0;
-
 	constructor(
 		private readonly context: IWebhookFunctions,
 		readonly store: DedupeStore,
 		readonly key: string,
-		private readonly state: Durability,
-		private readonly sequence: number,
+		private readonly stored: string,
+		private readonly inFlight: Set<string>,
 		private readonly persistent: boolean,
 	) {}
 
 	persist(): void {
-		const state = this.state;
-		if (!this.persistent || this.covers > 0) return;
-		if (state.durable >= this.sequence && !state.rewrite) return;
-		this.context.getWorkflowStaticData('node').dedupe = this.store.toPersisted() as unknown as IDataObject;
-		this.covers = state.recorded;
-		state.rewrite = false;
+		// n8n has stored the execution: this key may be saved now, and is, by this save
+		this.inFlight.delete(this.stored);
+		if (!this.persistent) return;
+		const record = this.store.toPersisted();
+		this.context.getWorkflowStaticData('node').dedupe = { ...record, journal: journalWithout(record.journal, this.inFlight) } as unknown as IDataObject;
 	}
 
 	settle(status: number): void {
-		const state = this.state;
-		if (status >= 300) {
-			this.store.forget(this.key);
-			// the key may be in a save already (this one's or a concurrent delivery's)
-			state.rewrite = true;
-			return;
-		}
-		// n8n answers once it has awaited the save (a save that fails is logged, and answered 200
-		// all the same: then these keys reach the database with the next save)
-		if (this.covers > state.durable) state.durable = this.covers;
+		if (status < 300) return;
+		// n8n could not store the execution: the provider retries, which must not be a duplicate
+		this.inFlight.delete(this.stored);
+		this.store.forget(this.key);
 	}
 }
