@@ -144,6 +144,29 @@ function startsWithIgnoringCase(text: string, prefix: string): boolean {
 	return true;
 }
 
+/** The value of one hex digit, or -1 (also for any character beyond ASCII). */
+function hexDigit(code: number): number {
+	if (code >= 0x30 && code <= 0x39) return code - 0x30;
+	const lower = code | 0x20;
+	return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
+}
+
+/**
+ * `text` (2 × bytes characters) as bytes when every character is a hex digit, else undefined: the
+ * test of /^[0-9a-fA-F]+$/ and the decoding in one pass, half the time of the two. (Buffer.from(text,
+ * 'hex') alone is no test: it reads a character's low byte, so one beyond Latin-1 can pass as a digit.)
+ */
+function decodeHex(text: string, bytes: number): Buffer | undefined {
+	const out = Buffer.allocUnsafe(bytes);
+	for (let i = 0; i < bytes; i++) {
+		const high = hexDigit(text.charCodeAt(2 * i));
+		const low = hexDigit(text.charCodeAt(2 * i + 1));
+		if ((high | low) < 0) return undefined;
+		out[i] = (high << 4) | low;
+	}
+	return out;
+}
+
 /** decodeSignature over an already trimmed value. */
 function decodeTrimmed(value: string, verification: HmacVerification): Buffer | undefined {
 	let text = value;
@@ -151,9 +174,10 @@ function decodeTrimmed(value: string, verification: HmacVerification): Buffer | 
 	if (prefix && startsWithIgnoringCase(text, prefix)) text = text.slice(prefix.length);
 	const bytes = DIGEST_BYTES[verification.algorithm];
 	const encoding = verification.encoding;
-	// the pattern, not the decoder's length, is the test: Node decodes hex from a string's low bytes,
-	// so characters beyond Latin-1 could pass as digits
-	if (text.length === bytes * 2 && encoding.includes('hex') && /^[0-9a-fA-F]+$/.test(text)) return Buffer.from(text, 'hex');
+	if (text.length === bytes * 2 && encoding.includes('hex')) {
+		const decoded = decodeHex(text, bytes);
+		if (decoded !== undefined) return decoded;
+	}
 	if (encoding.includes('base64') && /^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
 		const unpadded = text.replace(/=+$/, '');
 		if (unpadded.length === Math.ceil((bytes * 4) / 3)) {
