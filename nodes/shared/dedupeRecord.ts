@@ -124,7 +124,8 @@ class Delivery implements Recorded {
 		this.inFlight.delete(this.stored);
 		if (!this.persistent) return;
 		const record = this.store.toPersisted();
-		this.context.getWorkflowStaticData('node').dedupe = { ...record, journal: journalWithout(record.journal, this.inFlight) } as unknown as IDataObject;
+		if (this.inFlight.size > 0) record.journal = journalWithout(record.journal, this.inFlight);
+		this.context.getWorkflowStaticData('node').dedupe = record as unknown as IDataObject;
 	}
 
 	settle(status: number): void {
