@@ -34,8 +34,7 @@ function startExecution(
 	recorded?: Recorded,
 ): IWebhookResponseData {
 	if (!recorded) return { workflowData, webhookResponse: acknowledgement };
-	// 'finish' is emitted once per response: `on` spares the wrapper `once` allocates
-	res.on('finish', () => recorded.settle(res.statusCode));
+	res.once('finish', () => recorded.settle(res.statusCode));
 	// n8n reads the answer right after it has stored the execution, then saves the workflow's
 	// static data and only then answers. Writing the dedupe record at that moment (a change made
 	// earlier is reset when the run is set up) makes it durable before the provider has its 200,

@@ -110,9 +110,9 @@ async function measure(provider, sizeBytes) {
 			}
 			const context = contexts[i % distinct];
 			const result = await node.webhook.call(context);
-			context.getResponseObject().emit('finish');
-			// n8n reads the answer (which writes the dedupe record) before it sends it
+			// as n8n does: it reads the answer (which writes the dedupe record), then sends it
 			void result.webhookResponse;
+			context.getResponseObject().emit('finish');
 			if (result.workflowData) emitted++;
 		}
 		const elapsed = performance.now() - started;
