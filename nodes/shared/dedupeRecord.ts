@@ -77,8 +77,6 @@ function openRecord(context: NodeContext, options: TriggerOptions, nowMs: number
 }
 
 export interface Recorded {
-	store: DedupeStore;
-	key: string;
 	/**
 	 * Called when n8n reads the trigger's answer, after it has stored the execution and before it
 	 * saves the static data and answers (see startExecution): writes the record, with this key and
@@ -98,22 +96,21 @@ export function recordDelivery(context: IWebhookFunctions, options: TriggerOptio
 	if (options.deduplicate === false) return { duplicate: false };
 	const now = Date.now();
 	const { store, persistent } = openRecord(context, options, now);
-	if (store.checkAndRecord(key, now, dedupeWindowMs(options))) return { duplicate: true };
-	const inFlight = inFlightOf(store);
 	const stored = storageKey(key);
+	if (store.checkAndRecordStored(stored, now, dedupeWindowMs(options))) return { duplicate: true };
+	const inFlight = inFlightOf(store);
 	inFlight.add(stored);
 	// a delivery whose answer never came (n8n failed before reading it, the client went away)
 	// must not keep the set growing
 	if (inFlight.size > IN_FLIGHT_BOUND) inFlight.delete(inFlight.values().next().value as string);
-	return { duplicate: false, recorded: new Delivery(context, store, key, stored, inFlight, persistent) };
+	return { duplicate: false, recorded: new Delivery(context, store, stored, inFlight, persistent) };
 }
 
 /** One recorded delivery (a class rather than closures: one object per request). */
 class Delivery implements Recorded {
 	constructor(
 		private readonly context: IWebhookFunctions,
-		readonly store: DedupeStore,
-		readonly key: string,
+		private readonly store: DedupeStore,
 		private readonly stored: string,
 		private readonly inFlight: Set<string>,
 		private readonly persistent: boolean,
@@ -132,6 +129,6 @@ class Delivery implements Recorded {
 		if (status < 300) return;
 		// n8n could not store the execution: the provider retries, which must not be a duplicate
 		this.inFlight.delete(this.stored);
-		this.store.forget(this.key);
+		this.store.forgetStored(this.stored);
 	}
 }

@@ -39,8 +39,7 @@ function startExecution(
 	// static data and only then answers. Writing the dedupe record at that moment (a change made
 	// earlier is reset when the run is set up) makes it durable before the provider has its 200,
 	// so a restart while the run is under way cannot let the retry start it again
-	// (test/e2e/STATIC-DATA-FINDINGS.md); a delivery whose key a finished save already holds
-	// writes nothing (dedupeRecord.ts).
+	// (test/e2e/STATIC-DATA-FINDINGS.md).
 	return new DeferredAnswer(workflowData, acknowledgement, recorded) as IWebhookResponseData;
 }
 
@@ -117,9 +116,15 @@ function startBodyHash(rawBody: Buffer, definition: ProviderDefinition): Promise
 	return sha256HexOffMainThread(rawBody);
 }
 
-/** The body key: the digest started by startBodyHash if there is one, else hashed here. */
+/** The delivery key of a body: `sha256:` and its digest, hashed now. */
+function bodyKeyNow(rawBody: Buffer): string {
+	return `sha256:${sha256Hex(rawBody)}`;
+}
+
+/** The body key: the digest started by startBodyHash, else hashed now. */
 async function bodyKey(rawBody: Buffer, started: Promise<string | undefined>): Promise<string> {
-	return `sha256:${(await started) ?? sha256Hex(rawBody)}`;
+	const digest = await started;
+	return digest === undefined ? bodyKeyNow(rawBody) : `sha256:${digest}`;
 }
 
 /** Every header that carries a secret, so that "include headers" never copies one into an item. */
@@ -220,7 +225,7 @@ export async function handleWebhook(
 		}
 
 		// 4. deduplicate
-		deliveryKey = described.eventId ?? (bodyHash ? await bodyKey(rawBody, bodyHash) : `sha256:${sha256Hex(rawBody)}`);
+		deliveryKey = described.eventId ?? (bodyHash ? await bodyKey(rawBody, bodyHash) : bodyKeyNow(rawBody));
 		const delivery = recordDelivery(this, options, deliveryKey);
 		if (delivery.duplicate) return reply(res, 200, acknowledgement(definition, 'duplicate'));
 
@@ -244,7 +249,7 @@ export async function handleWebhook(
 			reason: 'processing failed',
 			issues: [{ path: '', message: (error as Error).message }],
 			receivedAt: isoOfMs(receivedAtMs),
-			deliveryKey: deliveryKey ?? `sha256:${sha256Hex(rawBody)}`,
+			deliveryKey: deliveryKey ?? bodyKeyNow(rawBody),
 			body: null,
 			raw: text,
 		};
@@ -298,7 +303,7 @@ async function unrecognized(
 	if (options.onUnrecognized === 'reject') {
 		return reply(res, 400, { error: 'unrecognized payload', issues: context.issues });
 	}
-	const deliveryKey = context.bodyHash ? await bodyKey(context.rawBody, context.bodyHash) : `sha256:${sha256Hex(context.rawBody)}`;
+	const deliveryKey = context.bodyHash ? await bodyKey(context.rawBody, context.bodyHash) : bodyKeyNow(context.rawBody);
 	const delivery = recordDelivery(this, options, deliveryKey);
 	if (delivery.duplicate) return reply(res, 200, acknowledgement(definition, 'duplicate'));
 	const item: IDataObject = {

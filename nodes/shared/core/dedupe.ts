@@ -129,7 +129,11 @@ export class DedupeStore {
 	 * that concurrent deliveries of one event in one process cannot both pass.
 	 */
 	checkAndRecord(key: string, nowMs: number, windowMs: number): boolean {
-		const stored = storageKey(key);
+		return this.checkAndRecordStored(storageKey(key), nowMs, windowMs);
+	}
+
+	/** `checkAndRecord` for a key already in its stored form (`storageKey`). */
+	checkAndRecordStored(stored: string, nowMs: number, windowMs: number): boolean {
 		this.prune(nowMs, windowMs);
 		const previous = this.seenAt.get(stored);
 		if (previous !== undefined && previous > nowMs - windowMs) return true;
@@ -142,7 +146,12 @@ export class DedupeStore {
 
 	/** Forgets a key, for a delivery that was recorded but could not be handed to n8n. */
 	forget(key: string): void {
-		this.removeFromMiddle(storageKey(key));
+		this.forgetStored(storageKey(key));
+	}
+
+	/** `forget` for a key already in its stored form. */
+	forgetStored(stored: string): void {
+		this.removeFromMiddle(stored);
 	}
 
 	/** Drops keys older than the window, oldest first. */
