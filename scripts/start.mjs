@@ -12,7 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { ensureDepsOrExit } from './ensure-deps.mjs';
 import { DEFAULT_OWNER, REPO_ROOT, ensureN8n, installPackageTarball, log, npmCliPath, packRepo, run, startN8n, waitFor, waitForHealthy } from './n8n-runtime.mjs';
+
+// First: the project's own dependencies (npm ci when node_modules is missing or stale).
+ensureDepsOrExit();
 
 const port = Number(process.env.N8N_PORT || 5678);
 const userFolder = path.join(REPO_ROOT, '.n8n-local');

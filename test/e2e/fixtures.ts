@@ -1,9 +1,11 @@
 /**
- * What the end-to-end suite sends: every example payload of the provider documents in
- * /work/shared/seeds (see its README), transcribed here as the providers publish them, with the item
- * each must become. Kept apart from the nodes' own `examples` on purpose: a mistake copied into a
- * provider definition must not also be the yardstick it is measured with.
+ * What the end-to-end suite sends: every example payload of the providers' webhook documents (as
+ * transcribed into test/fixtures, each naming its document and section), with the item each must
+ * become. Kept apart from the nodes' own `examples` on purpose: a mistake copied into a provider
+ * definition must not also be the yardstick it is measured with.
  */
+import { apirtc, buzzbip, buzzeasy, chatzuri, tracebuzz } from '../fixtures';
+
 
 export type ProviderId = 'buzzeasy' | 'tracebuzz' | 'chatzuri' | 'buzzbip' | 'apirtc';
 
@@ -51,20 +53,7 @@ export const FIXTURES: ProviderFixture[] = [
 		examples: [
 			{
 				title: 'Work item (schema example)',
-				body: {
-					id: 'ff34b1fb68cd4f7f9921e70c08fab7a7',
-					mediaType: 'Webchat',
-					isOutbound: true,
-					createdAt: '2022-03-08T07:39:47.6052457Z',
-					closedAt: '2022-03-08T07:41:47.6052457Z',
-					agent: { id: '638858857ff57ad8637a7528', name: 'Agent John', email: 'john@agent.com', phone: '+123456789' },
-					customerIdentifier: '+123456789',
-					customerId: '6d820576a3864160a715312b4e9ac376',
-					primaryConversationId: '48fad19d15104c8fbd7344853f35019e',
-					completionCode: 'Success',
-					notes: 'Job well done',
-					result: 'Handled',
-				},
+				body: (buzzeasy.workItemSchema.body as { examples: Array<Record<string, unknown>> }).examples[0],
 				expect: { event: 'workItem', data: { id: 'ff34b1fb68cd4f7f9921e70c08fab7a7', mediaType: 'Webchat', isOutbound: true, result: 'Handled' } },
 			},
 		],
@@ -93,22 +82,22 @@ export const FIXTURES: ProviderFixture[] = [
 		examples: [
 			{
 				title: 'New incoming message',
-				body: { event: 'newResult', searchId: 11111, uniqueId: 11111, resultId: 11111, personId: 11111, caseId: 11111, handlerId: 0, sourceId: 14, connectionId: 111, typeId: 4, own: 0, timestamp: 1663831826 },
+				body: tracebuzz.newIncomingMessage.body,
 				expect: { event: 'newResult', occurredAt: '2022-09-22T07:30:26.000Z', data: { typeId: 4, type: 'privateMessage', own: 0, author: 'customer', uniqueId: 11111 } },
 			},
 			{
 				title: 'Include own message',
-				body: { event: 'newResult', searchId: 11111, uniqueId: 11111, resultId: 11111, personId: 11111, caseId: 11111, handlerId: 0, sourceId: 14, connectionId: 111, typeId: 4, own: 1, timestamp: 1663831826 },
+				body: tracebuzz.includeOwnMessage.body,
 				expect: { event: 'newResult', occurredAt: '2022-09-22T07:30:26.000Z', data: { own: 1, author: 'agent', type: 'privateMessage' } },
 			},
 			{
 				title: 'Case closed',
-				body: { event: 'caseClosed', searchId: 11111, caseId: 11111111, externalCaseId: null, reasonId: 111111, personId: 11111111, externalPersonId: false, agentId: 1, resultId: 1111111, connectionId: 111, timestamp: 1663845416 },
+				body: tracebuzz.caseClosed.body,
 				expect: { event: 'caseClosed', occurredAt: '2022-09-22T11:16:56.000Z', data: { caseId: 11111111, externalCaseId: null, externalPersonId: null } },
 			},
 			{
 				title: 'Changes in personID',
-				body: { event: 'profileMerged', oldPersonId: 1, newPersonId: 1, timestamp: 1663845416 },
+				body: tracebuzz.changesInPersonId.body,
 				expect: { event: 'profileMerged', occurredAt: '2022-09-22T11:16:56.000Z', data: { oldPersonId: 1, newPersonId: 1 } },
 			},
 		],
@@ -128,17 +117,17 @@ export const FIXTURES: ProviderFixture[] = [
 		examples: [
 			{
 				title: 'Lead submitted (lead.submit; the document shows the payload with its types)',
-				body: { eventType: 'lead.submit', agentId: 'agent_abc123', payload: { conversationId: 'string', customerEmail: 'string', customerName: 'string', customerPhone: 'string' } },
+				body: { eventType: 'lead.submit', agentId: 'agent_abc123', payload: chatzuri.leadSubmitPayload.body },
 				expect: { event: 'lead.submit', data: { agentId: 'agent_abc123' } },
 			},
 			...(
 				[
-					['WhatsApp', { eventType: 'message.received', channel: 'whatsapp', agentId: 'agent_abc123', payload: { from: '+1234567890', message: 'Hello, I need help with my order', conversationId: 'conv_xyz' } }],
-					['Telegram', { eventType: 'message.received', channel: 'telegram', agentId: 'agent_abc123', payload: { chatId: 123456789, username: 'john_doe', message: 'What are your opening hours?', conversationId: 'conv_xyz' } }],
-					['Facebook', { eventType: 'message.received', channel: 'facebook', agentId: 'agent_abc123', payload: { senderId: 'fb_user_123', pageId: 'fb_page_456', message: 'Is this product still available?', conversationId: 'conv_xyz' } }],
-					['Instagram', { eventType: 'message.received', channel: 'instagram', agentId: 'agent_abc123', payload: { senderId: 'ig_user_789', message: 'Do you ship internationally?', conversationId: 'conv_xyz' } }],
-					['Email', { eventType: 'message.received', channel: 'email', agentId: 'agent_abc123', payload: { from: 'customer@example.com', subject: 'Order inquiry', message: 'I placed an order yesterday and have not received a confirmation.', conversationId: 'conv_xyz' } }],
-					['Web chat', { eventType: 'message.received', channel: 'web', agentId: 'agent_abc123', payload: { sessionId: 'session_abc', message: 'Hi, I need help!', conversationId: 'conv_xyz', pageUrl: 'https://yoursite.com/pricing' } }],
+					['WhatsApp', chatzuri.whatsappMessage.body],
+					['Telegram', chatzuri.telegramMessage.body],
+					['Facebook', chatzuri.facebookMessage.body],
+					['Instagram', chatzuri.instagramMessage.body],
+					['Email', chatzuri.emailMessage.body],
+					['Web chat', chatzuri.webMessage.body],
 				] as Array<[string, Record<string, unknown>]>
 			).map(([title, body]) => ({
 				title: `Message received (${title})`,
@@ -162,12 +151,7 @@ export const FIXTURES: ProviderFixture[] = [
 		examples: [
 			{
 				title: 'Message received (payload example)',
-				body: {
-					id: 'evt_7f3a9b2c',
-					type: 'message.received',
-					createdAt: '2026-06-01T14:32:00Z',
-					data: { messageId: 'msg_abc123', conversationId: 'conv_xyz789', contactId: 'cnt_def456', channel: 'whatsapp', body: 'Hello, I need help with my order', from: '+21612345678' },
-				},
+				body: buzzbip.messageReceived.body,
 				expect: { event: 'message.received', eventId: 'evt_7f3a9b2c', occurredAt: '2026-06-01T14:32:00.000Z', data: { messageId: 'msg_abc123', channel: 'whatsapp' } },
 			},
 		],
@@ -192,12 +176,12 @@ export const FIXTURES: ProviderFixture[] = [
 		examples: [
 			{
 				title: 'Ticket updated',
-				body: { event: 'update', time: 1575976413, object: 'ticket', objectId: 100, props: { state: 'invited' } },
+				body: apirtc.ticketUpdate.body,
 				expect: { event: 'ticket.update', occurredAt: '2019-12-10T11:13:33.000Z', data: { objectId: 100 } },
 			},
 			{
 				title: 'Conversation ended',
-				body: { event: 'update', time: 1632144306, object: 'conversation', objectId: '734e3a7b-eb17-4d3f-901d-bcff178b', props: { eventType: 'conversationEnded', name: 'TEST', finishedAt: '2021-09-20T13:25:06+00:00' } },
+				body: apirtc.conversationUpdate.body,
 				expect: { event: 'conversation.update', occurredAt: '2021-09-20T13:25:06.000Z', data: { objectId: '734e3a7b-eb17-4d3f-901d-bcff178b' } },
 			},
 		],

@@ -2,11 +2,11 @@ import { ApiRtcTrigger } from '../../nodes/ApiRtcTrigger/ApiRtcTrigger.node';
 import { apiRtc, nestDottedKeys } from '../../nodes/ApiRtcTrigger/apirtc.definition';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { sha256Hex } from '../../nodes/shared/core/hash';
+import { conversationUpdate, ticketUpdate } from '../fixtures/apirtc';
 import { deliver, describeTriggerContract, signedHeaders } from '../helpers/contract';
-import { seedJsonBlocks } from '../helpers/seeds';
 
 const node = new ApiRtcTrigger();
-const [ticketExample, conversationExample] = seedJsonBlocks('004_29f90e85be980237.txt') as Array<Record<string, unknown>>;
+const [ticketExample, conversationExample] = [ticketUpdate.body, conversationUpdate.body];
 
 describeTriggerContract(node, apiRtc, ticketExample);
 

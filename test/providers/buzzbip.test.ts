@@ -2,12 +2,12 @@ import { BuzzBipTrigger } from '../../nodes/BuzzBipTrigger/BuzzBipTrigger.node';
 import { buzzBip } from '../../nodes/BuzzBipTrigger/buzzbip.definition';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { hmacDigest } from '../../nodes/shared/core/verify';
+import { messageReceived } from '../fixtures/buzzbip';
 import { credentialsFor, deliver, describeTriggerContract, SECRET } from '../helpers/contract';
-import { seedJsonBlocks } from '../helpers/seeds';
 import { callWebhook } from '../helpers/webhookContext';
 
 const node = new BuzzBipTrigger();
-const [seedExample] = seedJsonBlocks('003_32ed819966542b6a.txt') as Array<Record<string, unknown>>;
+const seedExample = messageReceived.body;
 
 describeTriggerContract(node, buzzBip, seedExample);
 

@@ -2,12 +2,12 @@ import { BuzzeasyTrigger } from '../../nodes/BuzzeasyTrigger/BuzzeasyTrigger.nod
 import { buzzeasy } from '../../nodes/BuzzeasyTrigger/buzzeasy.definition';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { sha256Hex } from '../../nodes/shared/core/hash';
+import { workItemSchema } from '../fixtures/buzzeasy';
 import { credentialsFor, deliver, describeTriggerContract, PREVIOUS, SECRET } from '../helpers/contract';
-import { seedJsonBlocks } from '../helpers/seeds';
 import { callWebhook } from '../helpers/webhookContext';
 
 const node = new BuzzeasyTrigger();
-const schemaDocument = seedJsonBlocks('000_da5039b2f06f0b57.txt')[0] as { examples: Array<Record<string, unknown>>; required: string[] };
+const schemaDocument = workItemSchema.body as { examples: Array<Record<string, unknown>>; required: string[] };
 const [seedExample] = schemaDocument.examples;
 
 describeTriggerContract(node, buzzeasy, seedExample);

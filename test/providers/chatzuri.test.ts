@@ -4,12 +4,12 @@ import { ChatzuriTrigger } from '../../nodes/ChatzuriTrigger/ChatzuriTrigger.nod
 import { CHANNELS, chatzuri } from '../../nodes/ChatzuriTrigger/chatzuri.definition';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { sha256Hex } from '../../nodes/shared/core/hash';
+import { ALL_EXAMPLES } from '../fixtures/chatzuri';
 import { credentialsFor, deliver, describeTriggerContract, SECRET } from '../helpers/contract';
-import { seedJsonBlocks } from '../helpers/seeds';
 import { callWebhook } from '../helpers/webhookContext';
 
 const node = new ChatzuriTrigger();
-const blocks = seedJsonBlocks('002_6797371e035bf260.txt') as Array<Record<string, unknown>>;
+const blocks = ALL_EXAMPLES.map((example) => example.body);
 const channelExamples = blocks.filter((b) => b.eventType === 'message.received');
 const leadFields = blocks.find((b) => 'customerEmail' in b)!;
 const acknowledgement = blocks.find((b) => b.status === 'accepted');

@@ -2,12 +2,17 @@ import { TracebuzzTrigger } from '../../nodes/TracebuzzTrigger/TracebuzzTrigger.
 import { tracebuzz } from '../../nodes/TracebuzzTrigger/tracebuzz.definition';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { sha256Hex } from '../../nodes/shared/core/hash';
+import * as tracebuzzDocument from '../fixtures/tracebuzz';
 import { credentialsFor, deliver, describeTriggerContract, HEADER_NAME, SECRET } from '../helpers/contract';
-import { seedJsonBlocks } from '../helpers/seeds';
 import { callWebhook } from '../helpers/webhookContext';
 
 const node = new TracebuzzTrigger();
-const [customerMessage, agentMessage, caseClosed, profileMerged] = seedJsonBlocks('001_dcf9b6b6aae1e823.txt') as Array<Record<string, unknown>>;
+const [customerMessage, agentMessage, caseClosed, profileMerged] = [
+	tracebuzzDocument.newIncomingMessage,
+	tracebuzzDocument.includeOwnMessage,
+	tracebuzzDocument.caseClosed,
+	tracebuzzDocument.changesInPersonId,
+].map((example) => example.body);
 
 describeTriggerContract(node, tracebuzz, customerMessage);
 

@@ -7,7 +7,8 @@ import { definitionFromParameters, type SchemeParameters } from '../../nodes/Ver
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { sha256Hex } from '../../nodes/shared/core/hash';
 import { signWith } from '../../nodes/shared/core/sign';
-import { seedJsonBlocks } from '../helpers/seeds';
+import { messageReceived as buzzbipMessage } from '../fixtures/buzzbip';
+import { newIncomingMessage as tracebuzzMessage } from '../fixtures/tracebuzz';
 import { callWebhook } from '../helpers/webhookContext';
 
 const node = new VerifiedWebhookTrigger();
@@ -130,11 +131,11 @@ describe('Verified Webhook Trigger presets, from the senders\' published example
 	});
 
 	it('this package\'s providers as presets: BuzzBip\'s seed example, and Tracebuzz with a header name', async () => {
-		const [buzzbip] = seedJsonBlocks('003_32ed819966542b6a.txt');
+		const buzzbip = buzzbipMessage.body;
 		const body = JSON.stringify(buzzbip);
 		const call = await send({ preset: 'buzzbip' }, 'bb-secret', body, { 'X-BuzzBip-Signature': createHmac('sha256', 'bb-secret').update(body).digest('hex') });
 		expect(call.events[0]).toMatchObject({ provider: 'buzzbip', event: 'message.received', eventId: 'evt_7f3a9b2c', occurredAt: '2026-06-01T14:32:00.000Z' });
-		const [tracebuzz] = seedJsonBlocks('001_dcf9b6b6aae1e823.txt');
+		const tracebuzz = tracebuzzMessage.body;
 		const ok = await send({ preset: 'tracebuzz', headerName: 'X-Token' }, 'tb-secret', JSON.stringify(tracebuzz), { 'x-token': 'tb-secret' });
 		expect(ok.events[0]).toMatchObject({ provider: 'tracebuzz', event: 'newResult', data: { type: 'privateMessage', author: 'customer' } });
 		const missing = await send({ preset: 'tracebuzz', headerName: 'X-Token' }, 'tb-secret', JSON.stringify(tracebuzz), {});
