@@ -23,7 +23,7 @@ export interface PrepareOptions extends SignOptions {
 	tamper?: Tamper;
 	/** For Verified Webhook Trigger presets that name the event in a header (GitHub, Shopify). */
 	event?: string;
-	/** GitHub: form (`payload=…`, GitHub's default) or json. */
+	/** GitHub: form (`payload=…`, GitHub's default, which the send command uses) or json (when not given). */
 	contentType?: GitHubContentType;
 }
 
@@ -64,12 +64,13 @@ export function prepareRequest(provider: string, body: string, options: PrepareO
 	const verification = verificationOf(provider);
 	const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
 	const id = options.id ?? `msg_${randomBytes(12).toString('hex')}`;
-	const encode = (json: string) => (preset?.value === 'github' ? githubBody(json, options.contentType) : json);
+	const contentType = options.contentType ?? 'json';
+	const encode = (json: string) => (preset?.value === 'github' ? githubBody(json, contentType) : json);
 	const signedBody = encode(body);
 	const sentBody = options.tamper === 'body' ? encode(tamperedJson(body)) : signedBody;
 	const sign = (secret: string): Record<string, string> =>
 		preset
-			? presetHeaders(preset, signedBody, { secret, event: options.event ?? 'webhook', contentType: options.contentType, timestamp, id })
+			? presetHeaders(preset, signedBody, { secret, event: options.event ?? 'webhook', contentType, timestamp, id })
 			: { 'Content-Type': 'application/json', ...signRequest(getProvider(provider).provider, signedBody, { secret, headerName: options.headerName }, { ...options, timestamp, id }) };
 	const headers = sign(options.secret);
 	if (options.tamper === 'signature') {
