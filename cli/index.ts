@@ -2,26 +2,14 @@
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
 
-import { ApiRtcApi } from '../credentials/ApiRtcApi.credentials';
-import { TracebuzzApi } from '../credentials/TracebuzzApi.credentials';
 import { hmacKey, type Verification } from '../nodes/shared/core/verify';
 import { buildPresetSample, findPreset, GITHUB_DEFAULT_CONTENT_TYPE, PRESET_EVENTS, type GitHubContentType } from './presets';
-import { buildSample, catalogue, getProvider, providerIds, SampleError, setPath } from './samples';
+import { buildSample, catalogue, defaultHeaderName, getProvider, providerIds, SampleError, setPath } from './samples';
 import { percentile, prepareRequest, sendMany, type PreparedRequest, type SendResult, type Tamper } from './send';
 
 const COMMAND = 'npx n8n-nodes-verified-webhooks';
 export const SECRET_ENV = 'VERIFIED_WEBHOOKS_SECRET';
 export const HEADER_NAME_ENV = 'VERIFIED_WEBHOOKS_HEADER_NAME';
-
-/** The credentials whose Header Name has a default: that default is the default of --header-name. */
-const HEADER_CREDENTIALS = [new TracebuzzApi(), new ApiRtcApi()];
-
-/** The Header Name a credential of this name starts with (Tracebuzz, ApiRTC: `X-Webhook-Secret`). */
-export function defaultHeaderName(credentialName: string, field = 'headerName'): string | undefined {
-	const credential = HEADER_CREDENTIALS.find((candidate) => candidate.name === credentialName);
-	const value = credential?.properties.find((property) => property.name === field)?.default;
-	return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 const DEFAULT_HEADER_NAME = defaultHeaderName('tracebuzzApi') ?? 'X-Webhook-Secret';
 

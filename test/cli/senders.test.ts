@@ -171,6 +171,12 @@ describe('send refuses what cannot work, and says why (exit 2)', () => {
 		expect(r.out).toBe('');
 	});
 
+	it('list names the default header name of Tracebuzz and ApiRTC', async () => {
+		const list = (await run(['list'])).out;
+		expect(list).toContain('tracebuzz  (Tracebuzz; custom header (--header-name, default X-Webhook-Secret))');
+		expect(list).toContain('apirtc  (ApiRTC; custom header (--header-name, default X-Webhook-Secret))');
+	});
+
 	it('Stripe signing secrets are whsec_ too, and are accepted', async () => {
 		expect((await run(['send', 'stripe', 'invoice.paid', '--dry-run'], { VERIFIED_WEBHOOKS_SECRET: 'whsec_abc' })).status).toBe(0);
 	});
