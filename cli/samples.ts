@@ -1,5 +1,7 @@
 import { randomBytes, randomInt } from 'crypto';
 
+import { ApiRtcApi } from '../credentials/ApiRtcApi.credentials';
+import { TracebuzzApi } from '../credentials/TracebuzzApi.credentials';
 import { DANGEROUS_KEYS, isPlainObject } from '../nodes/shared/core/json';
 import type { ProviderDefinition } from '../nodes/shared/definition';
 import { PROVIDERS } from '../nodes/shared/providers';
@@ -13,6 +15,16 @@ export interface SampleOptions {
 }
 
 export class SampleError extends Error {}
+
+/** The credentials whose Header Name has a default: that default is the default of --header-name. */
+const HEADER_CREDENTIALS = [new TracebuzzApi(), new ApiRtcApi()];
+
+/** The Header Name a credential of this name starts with (Tracebuzz, ApiRTC: `X-Webhook-Secret`). */
+export function defaultHeaderName(credentialName: string, field = 'headerName'): string | undefined {
+	const credential = HEADER_CREDENTIALS.find((candidate) => candidate.name === credentialName);
+	const value = credential?.properties.find((property) => property.name === field)?.default;
+	return typeof value === 'string' && value !== '' ? value : undefined;
+}
 
 export function providerIds(): string[] {
 	return Object.keys(PROVIDERS);
@@ -131,7 +143,7 @@ export function catalogue() {
 				? `${definition.verification.signatureHeader}: HMAC-${definition.verification.algorithm.toUpperCase()} (${definition.verification.encoding.join(' or ')})`
 				: definition.verification.header
 					? `${definition.verification.header} header`
-					: 'custom header (--header-name)',
+					: `custom header (--header-name, default ${defaultHeaderName(definition.credential.name, definition.credential.headerName) ?? 'none'})`,
 		events: definition.events.map((event) => ({ value: event.value, name: event.name })),
 		channels: (definition.filters?.find((filter) => filter.parameter.name === 'channels')?.parameter.options ?? []).map((option) => (option as { value: string }).value),
 	}));

@@ -1,7 +1,9 @@
+import { randomBytes, randomInt } from 'crypto';
 import { performance } from 'perf_hooks';
 
-import { signRequest, signWith, type SignOptions } from '../nodes/shared/core/sign';
-import { findPreset, presetHeaders } from './presets';
+import { signRequest, type SignOptions } from '../nodes/shared/core/sign';
+import type { HmacVerification, Verification } from '../nodes/shared/core/verify';
+import { findPreset, githubBody, presetHeaders, type GitHubContentType } from './presets';
 import { getProvider } from './samples';
 
 export type Tamper = 'none' | 'signature' | 'body';
@@ -21,40 +23,69 @@ export interface PrepareOptions extends SignOptions {
 	tamper?: Tamper;
 	/** For Verified Webhook Trigger presets that name the event in a header (GitHub, Shopify). */
 	event?: string;
+	/** GitHub: form (`payload=…`, GitHub's default, which the send command uses) or json (when not given). */
+	contentType?: GitHubContentType;
 }
 
-/** The authentication (and, for presets, event) headers of a provider or a preset. */
-function authenticationHeaders(provider: string, body: string, options: PrepareOptions): Record<string, string> {
-	const preset = findPreset(provider);
-	if (preset) {
-		const signed = signWith(preset.verification, body, { secret: options.secret }, options);
-		return { ...presetHeaders(preset, options.event ?? 'webhook', signed), ...signed };
+/** The verification a provider or preset uses. */
+export function verificationOf(provider: string): Verification {
+	return (findPreset(provider) ?? getProvider(provider)).verification;
+}
+
+/** A body changed after signing: one field added, or (a body that is not a JSON object) a byte more. */
+function tamperedJson(body: string): string {
+	return /}\s*$/.test(body) ? body.replace(/}\s*$/, ',"tampered":true}') : `${body} `;
+}
+
+/** Random characters of the secret's length that share no 4 characters in a row with it. */
+export function unrelatedValue(secret: string): string {
+	const length = Math.max(secret.length, 8);
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+	for (;;) {
+		const value = Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('');
+		let shared = false;
+		for (let i = 0; i + 4 <= value.length && !shared; i++) shared = secret.includes(value.slice(i, i + 4));
+		if (!shared) return value;
 	}
-	const definition = getProvider(provider);
-	return signRequest(definition.provider, body, { secret: options.secret, headerName: options.headerName }, options);
 }
 
-/** Builds the exact request a provider sends: its headers, its authentication, then any tampering. */
+/** A key of the scheme's format that is not the secret, drawn at random: nothing derives from the secret. */
+function wrongKey(verification: HmacVerification): string {
+	return verification.secretFormat === 'whsec' ? `whsec_${randomBytes(32).toString('base64')}` : randomBytes(32).toString('hex');
+}
+
+/**
+ * Builds the exact request a provider sends: its headers, its authentication, then any tampering.
+ * A tampered signature is a real signature made with a random key (or, for a header secret, a random
+ * value of the secret's length): it never contains any part of the secret.
+ */
 export function prepareRequest(provider: string, body: string, options: PrepareOptions): PreparedRequest {
-	const auth = authenticationHeaders(provider, body, options);
-	const headers: Record<string, string> = { 'Content-Type': 'application/json', ...auth };
-	let sentBody = body;
+	const preset = findPreset(provider);
+	const verification = verificationOf(provider);
+	const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+	const id = options.id ?? `msg_${randomBytes(12).toString('hex')}`;
+	const contentType = options.contentType ?? 'json';
+	const encode = (json: string) => (preset?.value === 'github' ? githubBody(json, contentType) : json);
+	const signedBody = encode(body);
+	const sentBody = options.tamper === 'body' ? encode(tamperedJson(body)) : signedBody;
+	const sign = (secret: string): Record<string, string> =>
+		preset
+			? presetHeaders(preset, signedBody, { secret, event: options.event ?? 'webhook', contentType, timestamp, id })
+			: { 'Content-Type': 'application/json', ...signRequest(getProvider(provider).provider, signedBody, { secret, headerName: options.headerName }, { ...options, timestamp, id }) };
+	const headers = sign(options.secret);
 	if (options.tamper === 'signature') {
-		const preset = findPreset(provider);
-		const signatureHeader = preset?.verification.type === 'hmac' ? preset.verification.signatureHeader : undefined;
-		const name = signatureHeader ?? Object.keys(auth).find((header) => header.toLowerCase() !== 'user-agent')!;
-		headers[name] = flipLastCharacter(headers[name]);
-	} else if (options.tamper === 'body') {
-		// one byte changed after signing: a signature scheme must notice, a header scheme cannot
-		sentBody = body.replace(/}\s*$/, ',"tampered":true}');
+		if (verification.type === 'header') {
+			for (const [name, value] of Object.entries(headers)) if (value === options.secret) headers[name] = unrelatedValue(options.secret);
+		} else {
+			const wrong = sign(wrongKey(verification));
+			for (const name of [verification.signatureHeader, 'X-Hub-Signature']) {
+				const actual = Object.keys(headers).find((header) => header.toLowerCase() === name.toLowerCase());
+				const replacement = Object.keys(wrong).find((header) => header.toLowerCase() === name.toLowerCase());
+				if (actual && replacement) headers[actual] = wrong[replacement];
+			}
+		}
 	}
 	return { url: options.url, method: 'POST', headers, body: sentBody };
-}
-
-function flipLastCharacter(value: string): string {
-	const last = value[value.length - 1];
-	const replacement = last === '0' ? '1' : last === 'A' ? 'B' : last === 'a' ? 'b' : '0';
-	return value.slice(0, -1) + replacement;
 }
 
 export interface SendResult {

@@ -1,4 +1,6 @@
-import { isPlainObject } from '../shared/core/json';
+import { parseAnyBody } from '../shared/core/body';
+import { getHeader, type HeaderBag } from '../shared/core/headers';
+import { isPlainObject, parseJsonSafely, type JsonParseResult } from '../shared/core/json';
 import type { Verification } from '../shared/core/verify';
 import type { ProviderDefinition } from '../shared/definition';
 
@@ -18,6 +20,21 @@ export interface Preset {
 	/** Where the event's time is. */
 	occurredAt?: Source[];
 	ping?: ProviderDefinition['ping'];
+	/** How the body is read; any body by default (JSON, form fields or text). */
+	parseBody?: ProviderDefinition['parseBody'];
+}
+
+/**
+ * GitHub's body: JSON, or (GitHub's default content type) `payload=<url-encoded JSON>`, whose
+ * payload is the data, as GitHub's own libraries read it. The signature covers the raw form body.
+ */
+export function parseGitHubBody(text: string, headers: HeaderBag): JsonParseResult {
+	const contentType = (getHeader(headers, 'content-type') ?? '').toLowerCase();
+	if (!contentType.includes('application/x-www-form-urlencoded')) return parseAnyBody(text, headers);
+	const payloads = new URLSearchParams(text).getAll('payload');
+	if (payloads.length !== 1) return { ok: false, reason: payloads.length ? 'form body has more than one payload field' : 'form body has no payload field' };
+	const parsed = parseJsonSafely(payloads[0]);
+	return parsed.ok ? parsed : { ok: false, reason: `the payload field of the form body: ${parsed.reason}` };
 }
 
 /** Five minutes, the tolerance Stripe, Slack and Standard Webhooks libraries use by default. */
@@ -31,6 +48,7 @@ export const PRESETS: Preset[] = [
 		verification: { type: 'hmac', algorithm: 'sha256', signatureHeader: 'X-Hub-Signature-256', encoding: ['hex'], prefix: 'sha256=', signedPayload: 'rawBody' },
 		eventName: [{ header: 'X-GitHub-Event' }],
 		eventId: [{ header: 'X-GitHub-Delivery' }],
+		parseBody: parseGitHubBody,
 	},
 	{
 		value: 'stripe',

@@ -55,7 +55,7 @@ function genericDefinition(provider: string, displayName: string, verification: 
 		events: [],
 		schema: anyBody,
 		dataSchema: anyBody,
-		parseBody: parseAnyBody,
+		parseBody: preset.parseBody ?? parseAnyBody,
 		ping: preset.ping,
 		describe: (body, headers = {}) => {
 			const eventName = firstValue(preset.eventName, body, headers);

@@ -192,10 +192,18 @@ describe('send: errors that say what to do', () => {
 		expect(r.errors).toContain('pass --secret <secret> or set VERIFIED_WEBHOOKS_SECRET');
 	});
 
-	it('missing header name for custom-header providers', async () => {
-		const r = await run(['send', 'apirtc', 'ticket.update', '--secret', 'x', '--url', 'http://127.0.0.1:1']);
-		expect(r.status).toBe(2);
-		expect(r.errors).toContain('--header-name');
+	it.each(['tracebuzz', 'apirtc'])('%s: without --header-name, the credential\'s default header name (X-Webhook-Secret)', async (provider) => {
+		const event = PROVIDERS[provider].events[0].value;
+		const r = await run(['send', provider, event, '--dry-run', '--json'], { VERIFIED_WEBHOOKS_SECRET: 'a-default-header-secret' });
+		expect(r.status).toBe(0);
+		const [request] = JSON.parse(r.out);
+		expect(request.headers['X-Webhook-Secret']).toBe('[secret]');
+		// a trigger whose credential kept its default Header Name accepts it as it is
+		const sent = prepareRequest(provider, request.body, { url: 'http://x', secret: 'a-default-header-secret', headerName: 'X-Webhook-Secret' });
+		const c = PROVIDERS[provider].credential;
+		const call = await callWebhook(NODES[provider], { body: sent.body, headers: sent.headers }, { credentials: { [c.secret]: 'a-default-header-secret', [c.headerName!]: 'X-Webhook-Secret' } });
+		expect(call.status).toBe(200);
+		expect(call.events).toHaveLength(1);
 	});
 
 	it('unreachable URL exits 1 and suggests npm start', async () => {

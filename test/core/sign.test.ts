@@ -216,3 +216,24 @@ describe('signRequest: unknown providers', () => {
 		expect(() => signRequest(id, '{}', { secret: 's' })).toThrow(`unknown provider "${id}"; known: buzzeasy, tracebuzz, chatzuri, buzzbip, apirtc`);
 	});
 });
+
+describe('signWith: the prefixes GitHub and Slack always send', () => {
+	// the verification of each preset, signed as its sender signs (withPrefix), checked with node:crypto
+	const github: HmacVerification = { type: 'hmac', algorithm: 'sha256', signatureHeader: 'X-Hub-Signature-256', encoding: ['hex'], prefix: 'sha256=', signedPayload: 'rawBody' };
+	const slack: HmacVerification = { type: 'hmac', algorithm: 'sha256', signatureHeader: 'X-Slack-Signature', encoding: ['hex'], prefix: 'v0=', signedPayload: { template: 'v0:{timestamp}:{body}' }, timestampHeader: 'X-Slack-Request-Timestamp' };
+
+	it('GitHub: X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>', () => {
+		expect(signWith(github, 'Hello, World!', { secret: "It's a Secret to Everybody" }, { withPrefix: true })).toEqual({
+			'X-Hub-Signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+		});
+	});
+
+	it('Slack: X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:timestamp:body">', () => {
+		const body = 'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J';
+		const headers = signWith(slack, body, { secret: '8f742231b10e8888abcd99yyyzzz85a5' }, { withPrefix: true, timestamp: 1531420618 });
+		expect(headers).toEqual({
+			'X-Slack-Request-Timestamp': '1531420618',
+			'X-Slack-Signature': `v0=${createHmac('sha256', '8f742231b10e8888abcd99yyyzzz85a5').update(`v0:1531420618:${body}`).digest('hex')}`,
+		});
+	});
+});

@@ -9,6 +9,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 
+import { main } from '../../cli/index';
 import { buildPresetSample, findPreset } from '../../cli/presets';
 import { prepareRequest, type PrepareOptions, type PreparedRequest } from '../../cli/send';
 import { ISO_UTC, executionsOf, expectJsonBody, expectNoNewExecutions, n8n, outputs, send, waitForExecutions, type SuiteSetup } from './context';
@@ -209,5 +210,50 @@ export function presetTests(): void {
 				await expectNoNewExecutions(t.workflowId, before);
 			});
 		}
+	});
+
+	describe('Verified Webhook Trigger (GitHub), form-encoded as GitHub sends by default, in n8n', () => {
+		const t = PRESET_TARGETS.find((target) => target.id === 'github')!;
+
+		/** One execution whose item carries the delivery's event and id, and the parsed payload as data. */
+		async function expectPayloadExecution(before: number, event: string, eventId: string, payload: unknown): Promise<void> {
+			const [latest] = await waitForExecutions(t.workflowId, before + 1);
+			expect(latest.status).toBe('success');
+			const [events, unrecognized = []] = outputs(latest, NODE_NAME);
+			expect(unrecognized).toHaveLength(0);
+			expect(events).toHaveLength(1);
+			expect(events[0].json).toEqual(expect.objectContaining({ provider: 'github', event, eventId, data: payload }));
+		}
+
+		it('a form-encoded delivery signed as GitHub signs it (over payload=<url-encoded JSON>) is one execution whose data is the parsed payload', async () => {
+			const payload = buildPresetSample(findPreset('github')!, 'push');
+			const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+			const id = randomUUID();
+			const headers = {
+				'Content-Type': 'application/x-www-form-urlencoded',
+				'User-Agent': 'GitHub-Hookshot/044aadd',
+				'X-GitHub-Event': 'push',
+				'X-GitHub-Delivery': id,
+				// signed here with node:crypto, over the form body as it travels
+				'X-Hub-Signature-256': `sha256=${createHmac('sha256', t.secret).update(body).digest('hex')}`,
+			};
+			const before = (await executionsOf(t.workflowId)).length;
+			const res = await send({ url: `${n8n().url}/webhook/${webhookPath(t)}`, method: 'POST', headers, body });
+			expect(res.status).toBe(200);
+			expect(expectJsonBody(res)).toEqual({ status: 'received' });
+			await expectPayloadExecution(before, 'push', id, payload);
+		});
+
+		it('send github issues (form, its default) is one execution whose data is the payload', async () => {
+			const lines: string[] = [];
+			const before = (await executionsOf(t.workflowId)).length;
+			const status = await main(['send', 'github', 'issues', '--url', `${n8n().url}/webhook/${webhookPath(t)}`, '--json'], { VERIFIED_WEBHOOKS_SECRET: t.secret }, { log: (l) => lines.push(l), error: (l) => lines.push(l) });
+			expect(lines.join('\n')).not.toContain('Error');
+			expect(status).toBe(0);
+			const [latest] = await waitForExecutions(t.workflowId, before + 1);
+			const [events] = outputs(latest, NODE_NAME);
+			expect(events).toHaveLength(1);
+			expect(events[0].json).toEqual(expect.objectContaining({ provider: 'github', event: 'issues', data: expect.objectContaining({ action: 'opened', issue: expect.objectContaining({ state: 'open' }) }) }));
+		});
 	});
 }
