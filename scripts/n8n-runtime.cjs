@@ -348,6 +348,14 @@ function bcryptHash(n8n, password) {
 	return bcrypt.hashSync(password, 10);
 }
 
+/**
+ * What finds this package's six nodes, and only them, in the editor's node panel: its search matches
+ * a node's displayName and codex alias (n8n-editor-ui's sublime search over properties.displayName
+ * and properties.codex.alias), and every node of the package has this alias. The e2e suite checks it
+ * against every node type the real n8n serves.
+ */
+const NODE_SEARCH_TERM = 'Verified Webhooks';
+
 const DEFAULT_OWNER = Object.freeze({
 	email: 'owner@verified-webhooks.test',
 	password: 'Verified-Webhooks-1',
@@ -392,13 +400,17 @@ function n8nEnv(n8n, { port, userFolder, owner = DEFAULT_OWNER, encryptionKey, e
 	};
 }
 
-/** Runs one n8n CLI command (n8n must not be running on the same user folder). */
+/**
+ * Runs one n8n CLI command (n8n must not be running on the same user folder). Its output is
+ * returned, or, with `options.logFile`, appended to that file (and its end shown if it fails).
+ */
 async function runN8nCli(n8n, args, options) {
 	const env = n8nEnv(n8n, { port: 5678, ...options });
 	return run(n8n.node.bin, [n8n.n8nBin, ...args], {
 		cwd: options.userFolder,
 		env,
 		quiet: true,
+		logFile: options.logFile,
 		label: `n8n ${args[0]}`,
 	});
 }
@@ -498,6 +510,8 @@ async function waitFor(check, { timeoutMs = 120000, intervalMs = 500, what = 'co
 			const value = await check();
 			if (value) return value;
 		} catch (err) {
+			// a check that knows waiting cannot help (n8n exited) ends the wait at once
+			if (err && err.fatal) throw err;
 			lastError = err;
 		}
 		if (Date.now() > deadline) {
@@ -568,6 +582,105 @@ async function installPackageTarball(userFolder, tgz) {
 	return installed;
 }
 
+/**
+ * What a Node 24 child runs to record an installed package as n8n's Community Nodes does after an
+ * install from Settings → Community nodes (InstalledPackagesRepository.persistPackageWithNodes,
+ * n8n/dist/modules/community-packages/installed-packages.repository.js): the package is loaded with
+ * n8n's own PackageDirectoryLoader (n8n-core), then one `installed_packages` row and one
+ * `installed_nodes` row per loaded node (name = the node's displayName, type = `<package>.<node>`,
+ * latestVersion = the version n8n loaded) replace any earlier rows of that package, in one
+ * transaction, in n8n's SQLite database. Exit 3: the tables are not there (migrations not run yet).
+ */
+const REGISTER_SCRIPT = `
+const path = require('node:path');
+const { createRequire } = require('node:module');
+const [packageDir, dbFile, n8nPackageDir] = process.argv.slice(1);
+const n8nRequire = createRequire(path.join(n8nPackageDir, 'package.json'));
+const sqlite3 = n8nRequire('sqlite3');
+function call(db, method, sql, params = []) {
+	return new Promise((resolve, reject) => db[method](sql, params, (err, rows) => (err ? reject(err) : resolve(rows))));
+}
+(async () => {
+	const db = await new Promise((resolve, reject) => {
+		const opened = new sqlite3.Database(dbFile, sqlite3.OPEN_READWRITE, (err) => (err ? reject(err) : resolve(opened)));
+	});
+	db.configure('busyTimeout', 10000);
+	const tables = await call(db, 'all', "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('installed_packages', 'installed_nodes')");
+	if (tables.length !== 2) {
+		db.close();
+		process.exit(3);
+	}
+	const { PackageDirectoryLoader } = n8nRequire('n8n-core');
+	const loader = new PackageDirectoryLoader(packageDir);
+	await loader.loadAll();
+	const { packageJson, nodeTypes, loadedNodes } = loader;
+	const nodes = loadedNodes.map((node) => ({
+		name: nodeTypes[node.name].type.description.displayName,
+		type: packageJson.name + '.' + node.name,
+		latestVersion: node.version,
+	}));
+	if (nodes.length === 0) throw new Error(packageJson.name + ': n8n loaded no node from ' + packageDir);
+	const now = "STRFTIME('%Y-%m-%d %H:%M:%f', 'NOW')";
+	await call(db, 'run', 'BEGIN IMMEDIATE');
+	try {
+		await call(db, 'run', 'DELETE FROM installed_nodes WHERE package = ?', [packageJson.name]);
+		await call(db, 'run', 'DELETE FROM installed_packages WHERE packageName = ?', [packageJson.name]);
+		await call(db, 'run', 'INSERT INTO installed_packages (packageName, installedVersion, authorName, authorEmail, createdAt, updatedAt) VALUES (?, ?, ?, ?, ' + now + ', ' + now + ')', [
+			packageJson.name,
+			packageJson.version,
+			packageJson.author?.name ?? null,
+			packageJson.author?.email ?? null,
+		]);
+		for (const node of nodes) {
+			await call(db, 'run', 'INSERT INTO installed_nodes (name, type, latestVersion, package) VALUES (?, ?, ?, ?)', [node.name, node.type, node.latestVersion, packageJson.name]);
+		}
+		await call(db, 'run', 'COMMIT');
+	} catch (err) {
+		await call(db, 'run', 'ROLLBACK').catch(() => undefined);
+		throw err;
+	}
+	await new Promise((resolve) => db.close(resolve));
+	process.stdout.write(JSON.stringify({ packageName: packageJson.name, installedVersion: packageJson.version, nodes }) + '\\n');
+})().catch((err) => {
+	process.stderr.write(String((err && err.stack) || err) + '\\n');
+	process.exit(1);
+});
+`;
+
+/**
+ * Lists an installed package in Settings → Community nodes, as an install from that page would: n8n
+ * keeps that list in its database (tables installed_packages / installed_nodes), and a package put
+ * into `.n8n/nodes` by hand is loaded but not listed, so its nodes' "Manage" link leads to an empty
+ * page. Call it after `installPackageTarball` and before `startN8n`, with n8n stopped on that user
+ * folder (same options as startN8n). On a new database, n8n's migrations are run first (through
+ * `n8n list:workflow`, which runs them and changes nothing else). Returns
+ * `{ packageName, installedVersion, nodes: [{ name, type, latestVersion }] }`.
+ */
+async function registerCommunityPackage(n8n, options, packageName = PACKAGE_NAME) {
+	const { userFolder } = options;
+	const packageDir = path.join(userFolder, '.n8n', 'nodes', 'node_modules', packageName);
+	const dbFile = path.join(userFolder, '.n8n', 'database.sqlite');
+	if (!fs.existsSync(path.join(packageDir, 'package.json'))) throw new Error(`${packageName} is not installed in ${userFolder}/.n8n/nodes`);
+	const env = { ...n8nEnv(n8n, { port: 5678, ...options }), NODE_PATH: path.join(n8n.dir, 'node_modules') };
+	const attempt = () =>
+		new Promise((resolve, reject) => {
+			if (!fs.existsSync(dbFile)) return resolve({ missing: true });
+			childProcess.execFile(n8n.node.bin, ['-e', REGISTER_SCRIPT, packageDir, dbFile, n8n.n8nPackageDir], { cwd: userFolder, env, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+				if (!err) return resolve(JSON.parse(stdout.trim().split('\n').pop()));
+				if (err.code === 3) return resolve({ missing: true });
+				reject(new Error(`registering ${packageName} in n8n's database failed (${err.code ?? err.signal}):\n${String(stderr).slice(-4000)}`));
+			});
+		});
+	let result = await attempt();
+	if (result.missing) {
+		log("n8n's database is new: running its migrations first (n8n list:workflow) …");
+		await runN8nCli(n8n, ['list:workflow'], options);
+		result = await attempt();
+		if (result.missing) throw new Error(`n8n's database ${dbFile} has no installed_packages table after its migrations`);
+	}
+	return result;
+}
+
 /** Builds nothing: packs the repo as it is (run `npm run build` first) and returns the tarball path. */
 async function packRepo(destination) {
 	await fsp.mkdir(destination, { recursive: true });
@@ -586,6 +699,7 @@ module.exports = {
 	PACKAGE_NAME,
 	NODE24_VERSION,
 	DEFAULT_OWNER,
+	NODE_SEARCH_TERM,
 	cacheDir,
 	ensureNode24,
 	ensureN8n,
@@ -597,6 +711,7 @@ module.exports = {
 	waitForHealthy,
 	httpRequest,
 	installPackageTarball,
+	registerCommunityPackage,
 	packRepo,
 	log,
 	run,

@@ -15,19 +15,24 @@ import path from 'node:path';
 import { ensureDepsOrExit } from './ensure-deps.mjs';
 import { DEFAULT_OWNER, REPO_ROOT, ensureN8n, installPackageTarball, log, npmCliPath, packRepo, run, startN8n, waitFor, waitForHealthy } from './n8n-runtime.mjs';
 
+import runtime from './n8n-runtime.mjs';
+
+const { registerCommunityPackage, NODE_SEARCH_TERM } = runtime;
 // First: the project's own dependencies (npm ci when node_modules is missing or stale).
 ensureDepsOrExit();
 
 const port = Number(process.env.N8N_PORT || 5678);
 const userFolder = path.join(REPO_ROOT, '.n8n-local');
 const encryptionKeyFile = path.join(userFolder, 'encryption-key');
+const logFile = path.join(userFolder, 'n8n.log');
 
+// Progress goes to the terminal as one short line per step; the output of each step (tsc, npm,
+// n8n's migrations and start-up) only shows when that step fails.
 log('building the package (npm run build) …');
-await run(process.execPath, [npmCliPath(), 'run', 'build'], { cwd: REPO_ROOT, label: 'npm run build' });
+await run(process.execPath, [npmCliPath(), 'run', 'build'], { cwd: REPO_ROOT, quiet: true, label: 'npm run build' });
 
 const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verified-webhooks-pack-'));
 const tgz = await packRepo(packDir);
-log(`packed ${path.basename(tgz)}`);
 
 const n8n = await ensureN8n();
 
@@ -36,29 +41,44 @@ fs.mkdirSync(userFolder, { recursive: true });
 fs.rmSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-verified-webhooks'), { recursive: true, force: true });
 await installPackageTarball(userFolder, tgz);
 fs.rmSync(packDir, { recursive: true, force: true });
-log(`installed into ${path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-verified-webhooks')}`);
+log(`installed ${path.basename(tgz)} into ${path.join(userFolder, '.n8n', 'nodes')}`);
 
 // One key per local folder, kept beside it, so saved credentials stay readable across starts.
 if (!fs.existsSync(encryptionKeyFile)) fs.writeFileSync(encryptionKeyFile, `${randomUUID()}${randomUUID()}`, { mode: 0o600 });
 const encryptionKey = fs.readFileSync(encryptionKeyFile, 'utf8').trim();
 
 const passThrough = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('N8N_') && key !== 'N8N_PORT' && key !== 'N8N_USER_FOLDER'));
-const handle = startN8n(n8n, { port, userFolder, encryptionKey, logFile: path.join(userFolder, 'n8n.log'), env: passThrough });
-log(`starting n8n ${n8n.version} (Node ${n8n.node.version}); its log: ${handle.logFile}`);
+const startOptions = { port, userFolder, encryptionKey, logFile, env: passThrough };
 
-// Show n8n's own output as it comes.
-let shown = 0;
-const follow = setInterval(() => {
+// Listed in Settings → Community nodes, as after an install from that page.
+const registered = await registerCommunityPackage(n8n, startOptions);
+
+const startedAt = Date.now();
+const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+const handle = startN8n(n8n, startOptions);
+log(`starting n8n ${n8n.version} (Node ${n8n.node.version}) on port ${port}; its output goes to ${logFile}`);
+
+/** What n8n wrote to its log during this start. */
+function thisStartsLog() {
 	try {
-		const text = fs.readFileSync(handle.logFile, 'utf8');
-		if (text.length > shown) {
-			process.stdout.write(text.slice(shown));
-			shown = text.length;
+		const fd = fs.openSync(logFile, 'r');
+		try {
+			const size = fs.fstatSync(fd).size;
+			const buffer = Buffer.alloc(Math.max(0, size - logStart));
+			fs.readSync(fd, buffer, 0, buffer.length, logStart);
+			return buffer.toString('utf8');
+		} finally {
+			fs.closeSync(fd);
 		}
 	} catch {
-		/* not there yet */
+		return '';
 	}
-}, 500);
+}
+
+function logTail(lines = 40) {
+	const text = thisStartsLog().trimEnd();
+	return text ? text.split('\n').slice(-lines).join('\n') : '(n8n wrote nothing)';
+}
 
 let stopping = false;
 async function shutdown(signal) {
@@ -66,7 +86,6 @@ async function shutdown(signal) {
 	stopping = true;
 	log(`${signal}: stopping n8n …`);
 	await handle.stop();
-	clearInterval(follow);
 	log('n8n stopped');
 	process.exit(0);
 }
@@ -77,29 +96,42 @@ process.on('SIGHUP', () => void shutdown('SIGHUP'));
 try {
 	await waitForHealthy(handle, { timeoutMs: 180000 });
 	// /healthz answers before the editor and the webhooks are ready: wait for n8n to say so.
-	await waitFor(() => fs.readFileSync(handle.logFile, 'utf8').includes('Editor is now accessible'), { timeoutMs: 120000, what: 'the editor' }).catch(() => undefined);
-	await new Promise((r) => setTimeout(r, 600));
-	process.stdout.write(
-		[
-			'',
-			`  n8n is running: open http://127.0.0.1:${port} `,
-			`  sign in as ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password} (a local owner account)`,
-			'  the five Verified Webhooks triggers are in the node panel (search "Trigger": Buzzeasy, Tracebuzz, Chatzuri, BuzzBip, ApiRTC)',
-			`  data (workflows, credentials, SQLite) stays in ${userFolder}; Ctrl-C stops n8n`,
-			'',
-		].join('\n') + '\n',
+	await waitFor(
+		() => {
+			if (handle.exitInfo) throw Object.assign(new Error(`n8n exited (${JSON.stringify(handle.exitInfo)})`), { fatal: true });
+			return thisStartsLog().includes('Editor is now accessible');
+		},
+		{ timeoutMs: 120000, what: 'the editor' },
 	);
 } catch (error) {
-	clearInterval(follow);
-	log(error.message);
-	await handle.stop();
-	process.exit(1);
+	if (!stopping) {
+		// waitForHealthy's message carries the log already: print the reason and one tail only.
+		process.stderr.write(`\n${error.message.split('\n')[0].replace(/:$/, '')}\n--- the end of n8n's log (${logFile}) ---\n${logTail()}\n---\n`);
+		await handle.stop();
+		process.exit(1);
+	}
 }
+
+const url = `http://127.0.0.1:${port}`;
+const names = registered.nodes.map((node) => node.name);
+process.stdout.write(
+	[
+		'',
+		`  n8n ${n8n.version} is ready (${Math.round((Date.now() - startedAt) / 1000)} s): ${url}`,
+		`  Sign in:   ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password}`,
+		`  Nodes:     ${names.join(', ')}`,
+		`             in the node panel, search "${NODE_SEARCH_TERM}"; Settings → Community nodes lists ${registered.packageName} ${registered.installedVersion}`,
+		'  Try one:   add a Chatzuri Trigger, give it a credential, click Listen for test event, copy its Test URL, then run here:',
+		`             VERIFIED_WEBHOOKS_SECRET=<the credential's Secret Key> npx n8n-nodes-verified-webhooks send chatzuri message.received --url ${url}/webhook-test/<id>/webhook`,
+		`  n8n's log: ${logFile}`,
+		`  Data (workflows, credentials, SQLite) stays in ${userFolder}. Ctrl-C stops n8n.`,
+		'',
+	].join('\n') + '\n',
+);
 
 const exit = await handle.exited;
 if (!stopping) {
-	clearInterval(follow);
-	log(`n8n exited on its own (${JSON.stringify(exit)})`);
+	process.stderr.write(`\nn8n exited on its own (${JSON.stringify(exit)})\n--- the end of n8n's log (${logFile}) ---\n${logTail()}\n---\n`);
 	await handle.stop();
 	process.exit(exit.code ?? 1);
 }

@@ -19,6 +19,9 @@ export class BuzzBipTrigger extends providerTrigger(buzzBip) implements INodeTyp
 		defaultVersion: 2,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
 		description: 'Starts the workflow when BuzzBip sends a webhook event, after checking its X-BuzzBip-Signature',
+		// the node panel's search reads displayName and codex.alias: "Verified Webhooks" finds the six
+		// nodes of this package and none of n8n's own
+		codex: { alias: ['Verified Webhooks'] },
 		defaults: { name: 'BuzzBip Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],

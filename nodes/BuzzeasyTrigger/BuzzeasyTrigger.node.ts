@@ -19,6 +19,9 @@ export class BuzzeasyTrigger extends providerTrigger(buzzeasy) implements INodeT
 		defaultVersion: 2,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
 		description: 'Starts the workflow when Buzzeasy sends a work item, after checking its x-api-key header',
+		// the node panel's search reads displayName and codex.alias: "Verified Webhooks" finds the six
+		// nodes of this package and none of n8n's own
+		codex: { alias: ['Verified Webhooks'] },
 		defaults: { name: 'Buzzeasy Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],

@@ -19,6 +19,9 @@ export class ChatzuriTrigger extends providerTrigger(chatzuri) implements INodeT
 		defaultVersion: 2,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
 		description: 'Starts the workflow when a Chatzuri agent sends a webhook event, after checking its x-chatzuri-signature',
+		// the node panel's search reads displayName and codex.alias: "Verified Webhooks" finds the six
+		// nodes of this package and none of n8n's own
+		codex: { alias: ['Verified Webhooks'] },
 		defaults: { name: 'Chatzuri Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],

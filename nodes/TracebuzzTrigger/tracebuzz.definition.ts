@@ -84,7 +84,7 @@ export const tracebuzz: ProviderDefinition<TracebuzzEvent> = {
 	icon: 'tracebuzz.svg',
 	description: 'Starts the workflow when Tracebuzz sends a webhook event, after checking its custom header',
 	setupHint:
-		'In Tracebuzz, open Profile → Webhooks: paste this node\'s Production URL as the URL, pick the event types, and set Custom header name and Custom header content to the values of this credential. Tracebuzz tests the URL when you save: the workflow must be active.',
+		'In Tracebuzz, open Profile → Webhooks: paste this node\'s Production URL as the URL, pick the event types, and set Custom header name and Custom header content to the values of this credential. Tracebuzz calls the URL when you save there: publish the workflow first.',
 	credential: { name: 'tracebuzzApi', secret: 'headerValue', previousSecret: 'previousHeaderValue', headerName: 'headerName' },
 	verification: { type: 'header', header: null },
 	events: [

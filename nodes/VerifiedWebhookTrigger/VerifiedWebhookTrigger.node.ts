@@ -10,7 +10,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { manualWebhookMethods, testCredential } from '../shared/createTrigger';
+import { manualWebhookMethods, testCredential, URL_HINT } from '../shared/createTrigger';
 import { optionsCollection } from '../shared/options';
 import { handleWebhook } from '../shared/pipeline';
 import { PROVIDERS } from '../shared/providers';
@@ -51,6 +51,9 @@ export class VerifiedWebhookTrigger implements INodeType {
 		defaultVersion: 2,
 		subtitle: '={{$parameter["preset"]}}',
 		description: 'Starts the workflow on a webhook whose HMAC signature or secret header checks out: GitHub, Stripe, Slack, Shopify, Standard Webhooks or your own scheme',
+		// the node panel's search reads displayName and codex.alias: "Verified Webhooks" finds the six
+		// nodes of this package and none of n8n's own
+		codex: { alias: ['Verified Webhooks'] },
 		defaults: { name: 'Verified Webhook Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
@@ -61,7 +64,7 @@ export class VerifiedWebhookTrigger implements INodeType {
 				responseData: '', path: 'webhook' }],
 		properties: [
 			{
-				displayName: "Paste this node's Production URL into the sender's webhook settings and put the same signing secret in the credential",
+				displayName: `Paste this node's Production URL into the sender's webhook settings and put the same signing secret in the credential. ${URL_HINT}`,
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',

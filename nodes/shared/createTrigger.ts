@@ -20,12 +20,19 @@ export function credentialTestName(definition: ProviderDefinition): string {
 	return `${definition.credential.name}Test`;
 }
 
+/**
+ * The end of every trigger's setup notice, in the words of n8n 2.x's editor (Publish, Listen for test
+ * event / Execute step, Production URL, Test URL).
+ */
+export const URL_HINT =
+	'The Production URL answers once the workflow is published (Publish, top right). To try the node first, click Listen for test event (Execute step): the Test URL then takes one request.';
+
 /** The parameters every provider trigger shows: setup notice, events, the provider's filters, options. */
 export function triggerProperties(definition: ProviderDefinition): INodeProperties[] {
 	const name = definition.displayName;
 	return [
 		{
-			displayName: definition.setupHint,
+			displayName: `${definition.setupHint} ${URL_HINT}`,
 			name: 'setupNotice',
 			type: 'notice',
 			default: '',
@@ -61,6 +68,9 @@ export function buildDescription(definition: ProviderDefinition): INodeTypeDescr
 		defaultVersion: 2,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
 		description: definition.description,
+		// the node panel's search reads displayName and codex.alias: "Verified Webhooks" finds the six
+		// nodes of this package and none of n8n's own
+		codex: { alias: ['Verified Webhooks'] },
 		defaults: { name: `${name} Trigger` },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
@@ -99,7 +109,7 @@ export function testCredential(
 			return { status: 'Error', message: 'The header name is empty or not a valid HTTP header name' };
 		}
 	}
-	return { status: 'OK', message: `Ready: paste the trigger's URL into ${definition.displayName} with this secret` };
+	return { status: 'OK', message: `Ready: paste the trigger's Production URL into ${definition.displayName} with this secret, and publish the workflow` };
 }
 
 /**

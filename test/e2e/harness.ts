@@ -55,6 +55,8 @@ interface Runtime {
 	waitForHealthy(handle: N8nProcess, options?: { timeoutMs?: number }): Promise<unknown>;
 	httpRequest(url: string, options?: { method?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<HttpResponse>;
 	installPackageTarball(userFolder: string, tgz: string): Promise<string>;
+	registerCommunityPackage(n8n: N8nInstall, options: StartOptions): Promise<RegisteredPackage>;
+	NODE_SEARCH_TERM: string;
 	packRepo(destination: string): Promise<string>;
 	run(command: string, args: string[], options?: { cwd?: string; quiet?: boolean; label?: string }): Promise<string>;
 	npmCliPath(): string;
@@ -62,6 +64,16 @@ interface Runtime {
 }
 
 export const { waitFor, httpRequest, log } = runtime;
+
+/** The term that finds this package's nodes in the editor's node panel (shared with `npm start`). */
+export const NODE_SEARCH_TERM = runtime.NODE_SEARCH_TERM;
+
+/** What registerCommunityPackage wrote to n8n's installed_packages / installed_nodes tables. */
+export interface RegisteredPackage {
+	packageName: string;
+	installedVersion: string;
+	nodes: Array<{ name: string; type: string; latestVersion: number }>;
+}
 
 export interface WorkflowSpec {
 	id: string;
@@ -102,7 +114,10 @@ const WORK_ROOT = path.join(runtime.REPO_ROOT, 'test', 'e2e', '.work');
 export class N8nHarness {
 	private process?: N8nProcess;
 	private apiKey?: string;
+	private session?: Record<string, string>;
 	private startCount = 0;
+	/** The package as recorded for Settings → Community nodes before n8n started. */
+	registered?: RegisteredPackage;
 
 	private constructor(
 		readonly n8n: N8nInstall,
@@ -175,6 +190,8 @@ export class N8nHarness {
 		for (const workflow of this.options.workflows) {
 			await this.cli(['publish:workflow', `--id=${workflow.id}`]);
 		}
+		// as `npm start` does: listed in Settings → Community nodes like an install from that page
+		this.registered = await runtime.registerCommunityPackage(this.n8n, this.startOptions);
 		log(`e2e: ${this.options.credentials.length} credentials, ${this.options.workflows.length} workflows imported and published (${Date.now() - started} ms)`);
 	}
 
@@ -191,6 +208,9 @@ export class N8nHarness {
 		if (this.process) return;
 		if (env) this.extraEnv = env;
 		const started = Date.now();
+		// The port was free when the run began; the install and imports take minutes, during which
+		// another n8n on this machine may have taken it: the first free one from there on.
+		this.startOptions.port = await freePort(this.startOptions.port);
 		this.startCount += 1;
 		const logFile = path.join(this.userFolder, `n8n-${this.startCount}.log`);
 		this.process = runtime.startN8n(this.n8n, { ...this.startOptions, env: { ...this.startOptions.env, ...this.extraEnv }, logFile });
@@ -200,7 +220,8 @@ export class N8nHarness {
 			for (const webhook of this.options.readiness) {
 				await waitFor(
 					async () => {
-						if (this.process?.exitInfo) throw new Error(`n8n exited: ${JSON.stringify(this.process.exitInfo)}`);
+						// fatal: waiting cannot help
+						if (this.process?.exitInfo) throw Object.assign(new Error(`n8n exited: ${JSON.stringify(this.process.exitInfo)}`), { fatal: true });
 						const res = await webhook.probe(this);
 						return webhook.ready(res);
 					},
@@ -220,6 +241,7 @@ export class N8nHarness {
 	async stop(graceMs?: number): Promise<void> {
 		const process = this.process;
 		this.process = undefined;
+		this.session = undefined;
 		if (process) await process.stop(graceMs === undefined ? undefined : { graceMs });
 	}
 
@@ -233,7 +255,9 @@ export class N8nHarness {
 		return this.process?.logTail(chars) ?? '';
 	}
 
-	private async createApiKey(): Promise<string> {
+	/** The headers of a session of the owner (signed in through POST /rest/login, as the editor does). */
+	private async ownerSession(): Promise<Record<string, string>> {
+		if (this.session) return this.session;
 		const browserId = 'verified-webhooks-e2e';
 		const login = await httpRequest(`${this.url}/rest/login`, {
 			method: 'POST',
@@ -246,7 +270,19 @@ export class N8nHarness {
 			.map((c) => c.split(';')[0])
 			.filter(Boolean)
 			.join('; ');
-		const session = { cookie, 'browser-id': browserId };
+		this.session = { cookie, 'browser-id': browserId };
+		return this.session;
+	}
+
+	/** GET on the editor's own API (`/rest/...`, `/types/...`) as the signed-in owner; the body parsed as JSON. */
+	async editorGet<T>(pathAndQuery: string): Promise<T> {
+		const res = await httpRequest(`${this.url}${pathAndQuery}`, { headers: { ...(await this.ownerSession()), accept: 'application/json' } });
+		if (res.status !== 200) throw new Error(`GET ${pathAndQuery}: ${res.status} ${res.body.slice(0, 500)}`);
+		return JSON.parse(res.body) as T;
+	}
+
+	private async createApiKey(): Promise<string> {
+		const session = await this.ownerSession();
 		const scopesRes = await httpRequest(`${this.url}/rest/api-keys/scopes`, { headers: session });
 		if (scopesRes.status !== 200) throw new Error(`GET /rest/api-keys/scopes: ${scopesRes.status} ${scopesRes.body}`);
 		const scopes = (JSON.parse(scopesRes.body) as { data: string[] }).data;

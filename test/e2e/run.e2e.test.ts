@@ -5,12 +5,14 @@
  * - providers.suite.ts: the five provider triggers (documented examples, rejections, duplicates,
  *   a restart);
  * - presets.suite.ts: the Verified Webhook Trigger (GitHub, Standard Webhooks, custom HMAC);
+ * - community.suite.ts: Settings → Community nodes, the node panel's search, bodies n8n refuses (422);
  * - cli.suite.ts: the `send` command itself, run as a process against this n8n;
  * - load.suite.ts: reliability under load and across a restart (E2E_LOAD_EVENTS, ...).
  */
 import { setHarness, type SuiteSetup } from './context';
 import { N8nHarness } from './harness';
 import { cliTests } from './cli.suite';
+import { communityTests } from './community.suite';
 import { loadTests } from './load.suite';
 import { presetSetup, presetTests } from './presets.suite';
 import { providerSetup, providerTests } from './providers.suite';
@@ -39,5 +41,6 @@ afterAll(async () => {
 
 providerTests();
 presetTests();
+communityTests();
 cliTests();
 loadTests();
