@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
 
-import { DANGEROUS_KEYS, isPlainObject } from '../shared/core/json';
+import { DANGEROUS_KEYS, hasOwn, setOwn } from '../shared/core/json';
 import { toIsoUtc } from '../shared/core/time';
 import type { ProviderDefinition } from '../shared/definition';
 import { integer, numeric } from '../shared/fields';
@@ -50,38 +50,72 @@ const apiRtcData = apiRtcEvent.extend({
 });
 
 /**
- * Sets an own, enumerable, writable property. A plain assignment does exactly that when nothing of
- * that name is on the object or its prototype (the common case, and ~5x cheaper); otherwise
- * (`__proto__`, `toString`, a key set before) defineProperty, so that no inherited setter or
- * read-only property is involved.
+ * A dotted key of more parts than this stays as it came: nesting it would nest the item as deeply
+ * (a 10 KB key of 5,000 parts would be 5,000 levels, past what n8n can show).
  */
-function put(target: Record<string, unknown>, key: string, value: unknown): void {
-	if (key in target) Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-	else target[key] = value;
+export const MAX_DOTTED_PARTS = 32;
+
+/**
+ * Where the dots of `key` are, when it can be nested: at least one dot, at most
+ * MAX_DOTTED_PARTS parts, none empty and none prototype-reaching; else undefined.
+ */
+function dotsOf(key: string): number[] | undefined {
+	let dot = key.indexOf('.');
+	if (dot === -1) return undefined;
+	const dots: number[] = [];
+	let start = 0;
+	while (dot !== -1) {
+		if (dot === start || dots.length >= MAX_DOTTED_PARTS - 1 || DANGEROUS_KEYS.has(key.slice(start, dot))) return undefined;
+		dots.push(dot);
+		start = dot + 1;
+		dot = key.indexOf('.', start);
+	}
+	if (start === key.length || DANGEROUS_KEYS.has(key.slice(start))) return undefined;
+	return dots;
 }
 
-/** `{"geoloc.lat": 1, "geoloc.lng": 2}` → `{geoloc: {lat: 1, lng: 2}}`; nothing is dropped. */
+/**
+ * `{"geoloc.lat": 1, "geoloc.lng": 2}` → `{geoloc: {lat: 1, lng: 2}}`. Nothing is dropped, whatever
+ * the keys and their order: a dotted key stays as it came, beside the others, when another key
+ * names a place on its path (`geoloc` beside `geoloc.lat`, `a.b` beside `a.b.c`: both stay) or
+ * extends it, or when it has an empty or prototype-reaching part or more than MAX_DOTTED_PARTS
+ * parts. Which keys are nested depends only on the set of keys, never on their order; the
+ * source and its values are never changed.
+ */
 export function nestDottedKeys(source: Record<string, unknown>): Record<string, unknown> {
+	const keys = Object.keys(source);
+	// first, each key's dots, and every place on the path of a key that can be nested
+	let dotted: Array<number[] | undefined> | undefined;
+	let inner: Set<string> | undefined;
+	for (let i = 0; i < keys.length; i++) {
+		const key = keys[i];
+		if (key.indexOf('.') === -1) continue;
+		const dots = dotsOf(key);
+		if (dots === undefined) continue;
+		dotted ??= new Array<number[] | undefined>(keys.length);
+		dotted[i] = dots;
+		inner ??= new Set<string>();
+		for (const dot of dots) inner.add(key.slice(0, dot));
+	}
 	const out: Record<string, unknown> = {};
-	for (const key of Object.keys(source)) {
+	for (let i = 0; i < keys.length; i++) {
+		const key = keys[i];
 		const value = source[key];
-		if (key.indexOf('.') === -1) {
-			put(out, key, value);
+		const dots = dotted?.[i];
+		if (dots === undefined || inner!.has(key) || dots.some((dot) => hasOwn(source, key.slice(0, dot)))) {
+			setOwn(out, key, value);
 			continue;
 		}
-		const path = key.split('.');
-		if (path.some((part) => part === '' || DANGEROUS_KEYS.has(part))) {
-			put(out, key, value);
-			continue;
-		}
+		// every place on the path is free or an object made here: no other key names one
 		let target = out;
-		for (let i = 0; i < path.length - 1; i++) {
-			const part = path[i];
-			const existing = Object.prototype.hasOwnProperty.call(target, part) ? target[part] : undefined;
-			if (!isPlainObject(existing)) put(target, part, existing === undefined ? {} : { value: existing });
+		let start = 0;
+		for (const dot of dots) {
+			const part = key.slice(start, dot);
+			if (!hasOwn(target, part)) setOwn(target, part, {});
 			target = target[part] as Record<string, unknown>;
+			start = dot + 1;
 		}
-		put(target, path[path.length - 1], value);
+		setOwn(target, key.slice(start), value);
 	}
 	return out;
 }
