@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
 
-import { DANGEROUS_KEYS, hasOwn, setOwn } from '../shared/core/json';
+import { DANGEROUS_KEYS } from '../shared/core/json';
 import { toIsoUtc } from '../shared/core/time';
 import type { ProviderDefinition } from '../shared/definition';
 import { integer, numeric } from '../shared/fields';
@@ -56,22 +56,46 @@ const apiRtcData = apiRtcEvent.extend({
 export const MAX_DOTTED_PARTS = 32;
 
 /**
- * Where the dots of `key` are, when it can be nested: at least one dot, at most
- * MAX_DOTTED_PARTS parts, none empty and none prototype-reaching; else undefined.
+ * Sets an own, enumerable, writable property. A plain assignment does exactly that when nothing of
+ * that name is on the object or its prototype (the common case, and ~5x cheaper); otherwise
+ * (`toString`, a key set before) defineProperty, so that no inherited setter or read-only
+ * property is involved. Here, not imported: a call into another module costs a lookup per key.
  */
-function dotsOf(key: string): number[] | undefined {
-	let dot = key.indexOf('.');
-	if (dot === -1) return undefined;
-	const dots: number[] = [];
-	let start = 0;
-	while (dot !== -1) {
-		if (dot === start || dots.length >= MAX_DOTTED_PARTS - 1 || DANGEROUS_KEYS.has(key.slice(start, dot))) return undefined;
-		dots.push(dot);
-		start = dot + 1;
-		dot = key.indexOf('.', start);
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+	if (key in target) Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+	else target[key] = value;
+}
+
+const hasOwn = (target: object, key: string) => Object.prototype.hasOwnProperty.call(target, key);
+
+/**
+ * The parts of a key that can be nested: at least two, at most MAX_DOTTED_PARTS, none empty and
+ * none prototype-reaching; else undefined.
+ */
+function nestablePath(key: string): string[] | undefined {
+	const path = key.split('.');
+	if (path.length > MAX_DOTTED_PARTS) return undefined;
+	for (let j = 0; j < path.length; j++) {
+		const part = path[j];
+		if (part === '' || ((part.length === 9 || part.length === 11) && DANGEROUS_KEYS.has(part))) return undefined;
 	}
-	if (start === key.length || DANGEROUS_KEYS.has(key.slice(start))) return undefined;
-	return dots;
+	return path;
+}
+
+/**
+ * Whether another key of `source` names a place on the path of `key` (`geoloc` for `geoloc.lat`,
+ * `a.b` for `a.b.c`) or extends it (`inner`: the dotted places on the paths of the keys of three
+ * parts or more).
+ */
+function collides(source: Record<string, unknown>, key: string, path: string[], inner: Set<string> | undefined): boolean {
+	if (inner !== undefined && inner.has(key)) return true;
+	let place = path[0];
+	if (hasOwn(source, place)) return true;
+	for (let j = 1; j < path.length - 1; j++) {
+		place = `${place}.${path[j]}`;
+		if (hasOwn(source, place)) return true;
+	}
+	return false;
 }
 
 /**
@@ -84,38 +108,52 @@ function dotsOf(key: string): number[] | undefined {
  */
 export function nestDottedKeys(source: Record<string, unknown>): Record<string, unknown> {
 	const keys = Object.keys(source);
-	// first, each key's dots, and every place on the path of a key that can be nested
-	let dotted: Array<number[] | undefined> | undefined;
-	let inner: Set<string> | undefined;
-	for (let i = 0; i < keys.length; i++) {
-		const key = keys[i];
-		if (key.indexOf('.') === -1) continue;
-		const dots = dotsOf(key);
-		if (dots === undefined) continue;
-		dotted ??= new Array<number[] | undefined>(keys.length);
-		dotted[i] = dots;
-		inner ??= new Set<string>();
-		for (const dot of dots) inner.add(key.slice(0, dot));
-	}
 	const out: Record<string, unknown> = {};
+	// the keys before the first one that can be nested are copied as they come (all of them, in
+	// the common case of no dotted key); from it on, each key's path is read first
+	let first = 0;
+	let paths: Array<string[] | undefined> | undefined;
+	let longest = 0;
 	for (let i = 0; i < keys.length; i++) {
 		const key = keys[i];
-		const value = source[key];
-		const dots = dotted?.[i];
-		if (dots === undefined || inner!.has(key) || dots.some((dot) => hasOwn(source, key.slice(0, dot)))) {
-			setOwn(out, key, value);
+		const path = key.indexOf('.') === -1 ? undefined : nestablePath(key);
+		if (path === undefined) {
+			if (paths === undefined) put(out, key, source[key]);
+			continue;
+		}
+		if (paths === undefined) {
+			paths = new Array<string[] | undefined>(keys.length);
+			first = i;
+		}
+		paths[i] = path;
+		if (path.length > longest) longest = path.length;
+	}
+	if (paths === undefined) return out;
+	// only a key of three parts or more can extend a dotted key (`a.b.c` extends `a.b`)
+	let inner: Set<string> | undefined;
+	if (longest > 2) {
+		inner = new Set<string>();
+		for (const path of paths) {
+			if (path === undefined || path.length < 3) continue;
+			let place = path[0];
+			for (let j = 1; j < path.length - 1; j++) inner.add((place = `${place}.${path[j]}`));
+		}
+	}
+	for (let i = first; i < keys.length; i++) {
+		const key = keys[i];
+		const path = paths[i];
+		if (path === undefined || collides(source, key, path, inner)) {
+			put(out, key, source[key]);
 			continue;
 		}
 		// every place on the path is free or an object made here: no other key names one
 		let target = out;
-		let start = 0;
-		for (const dot of dots) {
-			const part = key.slice(start, dot);
-			if (!hasOwn(target, part)) setOwn(target, part, {});
+		for (let j = 0; j < path.length - 1; j++) {
+			const part = path[j];
+			if (!hasOwn(target, part)) put(target, part, {});
 			target = target[part] as Record<string, unknown>;
-			start = dot + 1;
 		}
-		setOwn(target, key.slice(start), value);
+		put(target, path[path.length - 1], source[key]);
 	}
 	return out;
 }

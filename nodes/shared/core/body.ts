@@ -1,5 +1,5 @@
 import { getHeader, type HeaderBag } from './headers';
-import { DANGEROUS_KEYS, hasOwn, isPlainObject, parseJsonSafely, setOwn, type JsonParseResult } from './json';
+import { DANGEROUS_KEYS, isPlainObject, parseJsonSafely, type JsonParseResult } from './json';
 
 /**
  * The most fields a form-encoded body may have, repeats of one name included (PHP's
@@ -31,7 +31,8 @@ export function parseAnyBody(text: string, headers: HeaderBag): JsonParseResult 
  * (`toString=x` is the string "x", not Object.prototype's function beside it).
  */
 export function parseFormBody(text: string): JsonParseResult {
-	if (formFieldsMoreThan(text, MAX_FORM_FIELDS)) return { ok: false, reason: TOO_MANY_FIELDS_REASON };
+	// n fields take at least 2n - 1 characters: a shorter body cannot have too many
+	if (text.length > 2 * MAX_FORM_FIELDS && formFieldsMoreThan(text, MAX_FORM_FIELDS)) return { ok: false, reason: TOO_MANY_FIELDS_REASON };
 	const value: Record<string, unknown> = {};
 	const removedKeys: string[] = [];
 	for (const [key, field] of new URLSearchParams(text)) {
@@ -39,13 +40,13 @@ export function parseFormBody(text: string): JsonParseResult {
 			removedKeys.push(key);
 			continue;
 		}
-		if (!hasOwn(value, key)) {
-			setOwn(value, key, field);
-			continue;
-		}
 		const existing = value[key];
-		// the lists are ours: made here, from strings
-		if (Array.isArray(existing)) existing.push(field);
+		// nothing of that name, own or inherited: the common case, one lookup
+		if (existing === undefined) value[key] = field;
+		// a name the object inherits (toString, valueOf, …): its own field, without its setter if any
+		else if (!Object.prototype.hasOwnProperty.call(value, key)) Object.defineProperty(value, key, { value: field, enumerable: true, writable: true, configurable: true });
+		// a repeat: the lists are ours, made here from strings
+		else if (Array.isArray(existing)) existing.push(field);
 		else value[key] = [existing, field];
 	}
 	return { ok: true, value, removedKeys };
@@ -71,7 +72,7 @@ export function formFieldsMoreThan(text: string, limit: number): boolean {
 export function readPath(value: unknown, path: string): unknown {
 	let node = value;
 	for (const part of path.split('.')) {
-		if (!isPlainObject(node) || !hasOwn(node, part)) return undefined;
+		if (!isPlainObject(node) || !Object.prototype.hasOwnProperty.call(node, part)) return undefined;
 		node = node[part];
 	}
 	return node;

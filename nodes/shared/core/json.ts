@@ -148,19 +148,3 @@ function stripDangerousKeys(value: unknown, path: string, removed: string[]): vo
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
-
-/**
- * Sets an own, enumerable, writable property. A plain assignment does exactly that when nothing of
- * that name is on the object or its prototype (the common case, and ~5x cheaper); otherwise
- * (`toString`, `valueOf`, any Object.prototype name, a key set before) defineProperty, so that no
- * inherited setter or read-only property is involved.
- */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-	if (key in target) Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-	else target[key] = value;
-}
-
-/** Whether `key` is an own property of `target` (not one it inherits, such as `toString`). */
-export function hasOwn(target: object, key: string): boolean {
-	return Object.prototype.hasOwnProperty.call(target, key);
-}
