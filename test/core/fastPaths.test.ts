@@ -72,7 +72,10 @@ describe('storageKey: the fingerprint computed from the hex text', () => {
 	});
 });
 
-/** toIsoUtc's general path as it was before the fast path for `…Z` strings. */
+/**
+ * toIsoUtc's general path as it was before the fast path for `…Z` strings, with the years 0-99
+ * set through setUTCFullYear (Date.UTC would read them as 1900-1999).
+ */
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.(\d+))?(Z|z|[+-]\d{2}:?\d{2})?$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 function isoReference(value: string): string | null {
@@ -96,7 +99,10 @@ function isoReference(value: string): string | null {
 		const digits = zone.replace(':', '');
 		offsetMinutes = (zone[0] === '-' ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
 	}
-	const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+	const date = new Date(0);
+	date.setUTCFullYear(year, month - 1, day);
+	date.setUTCHours(hour, minute, second, millis);
+	const ms = date.getTime() - offsetMinutes * 60_000;
 	return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
@@ -118,8 +124,12 @@ describe('toIsoUtc: the fast path for `…Z` strings', () => {
 		'2000-01-01T24:00:00Z',
 		'2000-01-01T00:60:00Z',
 		'2000-01-01T00:00:60Z',
+		'0000-01-01T00:00:00Z',
+		'0000-02-29T12:00:00Z',
+		'0050-01-01T00:00:00Z',
 		'0099-12-31T23:59:59Z',
 		'0100-01-01T00:00:00Z',
+		'0100-02-29T00:00:00Z',
 		'9999-12-31T23:59:59.999Z',
 		' 2022-03-08T07:39:47Z\n',
 		'2022-03-08X07:39:47Z',
@@ -146,7 +156,7 @@ describe('toIsoUtc: the fast path for `…Z` strings', () => {
 			)
 			.map(([y, dash, m, d, t, hh, mm, ss, frac, zone]) => `${y}${dash}${m}-${d}${t}${hh}:${mm}${ss}${frac}${zone}`);
 		const plausible = fc
-			.date({ min: new Date(Date.UTC(50, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true })
+			.date({ min: new Date('0000-01-01T00:00:00.000Z'), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true })
 			.chain((date) => fc.stringMatching(/^[0-9]{0,8}$/).map((frac) => date.toISOString().replace(/\.\d{3}Z$/, frac === '' ? 'Z' : `.${frac}Z`)));
 		fc.assert(
 			fc.property(fc.oneof(stamp, plausible), (text) => {
@@ -207,10 +217,26 @@ describe('parseJsonSafely: the look-only walk', () => {
 	});
 
 	it('does not overflow the stack on deep nesting', () => {
-		const deep = `${'['.repeat(5000)}{"__proto__":1}${']'.repeat(5000)}`;
+		const deep = `${'['.repeat(999)}{"__proto__":1}${']'.repeat(999)}`;
 		const parsed = parseJsonSafely(deep);
 		expect(parsed.ok && parsed.removedKeys).toHaveLength(1);
+		expect(parseJsonSafely(`${'['.repeat(5000)}{"__proto__":1}${']'.repeat(5000)}`)).toEqual({ ok: false, reason: 'body is nested deeper than 1000 levels' });
 		expect(hasDangerousKey(JSON.parse(`${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`))).toBe(false);
+		expect(hasDangerousKey(JSON.parse(`${'{"a":'.repeat(5000)}{"constructor":1}${'}'.repeat(5000)}`))).toBe(true);
+	});
+
+	it('measures the depth only of bodies with more objects than the limit, and then exactly', () => {
+		// 1,001 objects side by side: one level below the root, accepted
+		const wide = `[${Array.from({ length: 1001 }, () => '{}').join(',')}]`;
+		expect(parseJsonSafely(wide)).toEqual({ ok: true, value: JSON.parse(wide), removedKeys: [] });
+		// exactly 1,000 levels, in objects and arrays mixed, among many siblings: accepted; one more: not
+		const levels = (n: number) => {
+			const openers = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? '{"a":' : '['));
+			return `${openers.join('')}1${openers.reverse().map((o) => (o === '[' ? ']' : '}')).join('')}`;
+		};
+		const padded = (n: number) => `[${'[],'.repeat(600)}${levels(n - 1)}]`;
+		for (const text of [levels(1000), padded(1000)]) expect(parseJsonSafely(text).ok).toBe(true);
+		for (const text of [levels(1001), padded(1001)]) expect(parseJsonSafely(text)).toEqual({ ok: false, reason: 'body is nested deeper than 1000 levels' });
 	});
 });
 

@@ -1,4 +1,4 @@
-import { DANGEROUS_KEYS, isPlainObject, parseJsonSafely } from '../../nodes/shared/core/json';
+import { DANGEROUS_KEYS, MAX_DEPTH, deeperThan, isPlainObject, parseJsonSafely } from '../../nodes/shared/core/json';
 
 function parsedValue(text: string): { value: unknown; removedKeys: string[] } {
 	const result = parseJsonSafely(text);
@@ -154,37 +154,42 @@ describe('parseJsonSafely: dangerous keys', () => {
 describe('parseJsonSafely: deeply nested input never throws', () => {
 	const depth = 100_000;
 
-	it('100 000 nested arrays with a dangerous key at the bottom', () => {
+	it('100 000 nested arrays with a dangerous key at the bottom: too deep, a reason, no exception', () => {
 		const text = `${'['.repeat(depth)}{"__proto__":{"polluted":1},"a":1}${']'.repeat(depth)}`;
 		let result: ReturnType<typeof parseJsonSafely> | undefined;
 		expect(() => {
 			result = parseJsonSafely(text);
 		}).not.toThrow();
-		expect(result).toBeDefined();
-		if (result!.ok) {
-			expect(result!.removedKeys).toHaveLength(1);
-			expect(result!.removedKeys[0]).toBe(`${'[0]'.repeat(depth)}.__proto__`);
-			let node: unknown = result!.value;
-			for (let i = 0; i < depth; i++) node = (node as unknown[])[0];
-			expect(node).toEqual({ a: 1 });
-		} else {
-			expect(result!.reason).toBe('body is not valid JSON');
-		}
+		expect(result).toEqual({ ok: false, reason: 'body is nested deeper than 1000 levels' });
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 	});
 
-	it('100 000 nested objects with a dangerous key at every level', () => {
+	it('100 000 nested objects with a dangerous key at every level: too deep, a reason, no exception', () => {
 		const text = `${'{"constructor":1,"a":'.repeat(depth)}0${'}'.repeat(depth)}`;
 		let result: ReturnType<typeof parseJsonSafely> | undefined;
 		expect(() => {
 			result = parseJsonSafely(text);
 		}).not.toThrow();
-		if (result!.ok) {
-			expect(result!.removedKeys).toHaveLength(depth);
-			expect(result!.removedKeys).toContain('constructor');
-			expect(result!.removedKeys).toContain('a.a.constructor');
-		} else {
-			expect(result!.reason).toBe('body is not valid JSON');
-		}
+		expect(result).toEqual({ ok: false, reason: 'body is nested deeper than 1000 levels' });
+	});
+
+	it('100 000 nested objects without any dangerous key: too deep (the look-only walk counts them)', () => {
+		expect(parseJsonSafely(`${'{"a":'.repeat(depth)}0${'}'.repeat(depth)}`)).toEqual({ ok: false, reason: 'body is nested deeper than 1000 levels' });
+		expect(parseJsonSafely(`{"event":"x","data":${'['.repeat(depth)}${']'.repeat(depth)}}`)).toEqual({ ok: false, reason: 'body is nested deeper than 1000 levels' });
+	});
+
+	it(`accepts exactly ${MAX_DEPTH} levels, dangerous keys still removed at the bottom, and refuses ${MAX_DEPTH + 1}`, () => {
+		// arrays, then an object, then the object under __proto__: `levels` levels
+		const at = (levels: number) => `${'['.repeat(levels - 2)}{"__proto__":{"polluted":1},"a":1}${']'.repeat(levels - 2)}`;
+		const result = parseJsonSafely(at(MAX_DEPTH));
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		expect(result.removedKeys).toEqual([`${'[0]'.repeat(MAX_DEPTH - 2)}.__proto__`]);
+		let node: unknown = result.value;
+		for (let i = 0; i < MAX_DEPTH - 2; i++) node = (node as unknown[])[0];
+		expect(node).toEqual({ a: 1 });
+		expect(parseJsonSafely(at(MAX_DEPTH + 1))).toEqual({ ok: false, reason: 'body is nested deeper than 1000 levels' });
+		expect(MAX_DEPTH).toBe(1000);
 	});
 
 	it('1 000 000 unclosed brackets give ok:false, not an exception', () => {
@@ -193,6 +198,25 @@ describe('parseJsonSafely: deeply nested input never throws', () => {
 			result = parseJsonSafely('['.repeat(1_000_000));
 		}).not.toThrow();
 		expect(result).toEqual({ ok: false, reason: 'body is not valid JSON' });
+	});
+});
+
+describe('deeperThan', () => {
+	it('counts every object and array as a level, scalars as none', () => {
+		expect(deeperThan(1, 0)).toBe(false);
+		expect(deeperThan(null, 0)).toBe(false);
+		expect(deeperThan({}, 0)).toBe(true);
+		expect(deeperThan({}, 1)).toBe(false);
+		expect(deeperThan({ a: [1, { b: 'x' }] }, 2)).toBe(true);
+		expect(deeperThan({ a: [1, { b: 'x' }] }, 3)).toBe(false);
+		expect(deeperThan([[], [[]], {}], 2)).toBe(true);
+		expect(deeperThan([[], [[]], {}], 3)).toBe(false);
+	});
+
+	it('walks 100 000 levels without recursion', () => {
+		const value = JSON.parse(`${'[{"a":'.repeat(50_000)}1${'}]'.repeat(50_000)}`) as unknown;
+		expect(deeperThan(value, 99_999)).toBe(true);
+		expect(deeperThan(value, 100_000)).toBe(false);
 	});
 });
 

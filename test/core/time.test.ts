@@ -106,3 +106,29 @@ describe('toIsoUtc: ISO-8601 strings', () => {
 		expect(toIsoUtc(input)).toBeNull();
 	});
 });
+
+describe('toIsoUtc: the years 0000-0099 (Date.UTC would read them as 1900-1999)', () => {
+	it.each<[string, string]>([
+		// the general path (an offset) and the fast path (Z)
+		['0050-01-01T00:00:00+00:00', '0050-01-01T00:00:00.000Z'],
+		['0050-01-01T00:00:00Z', '0050-01-01T00:00:00.000Z'],
+		['0000-01-01T00:00:00Z', '0000-01-01T00:00:00.000Z'],
+		['0000-01-01T00:00:00', '0000-01-01T00:00:00.000Z'],
+		['0099-12-31T23:59:59.999+00:00', '0099-12-31T23:59:59.999Z'],
+		['0099-12-31T23:59:59.9999999Z', '0099-12-31T23:59:59.999Z'],
+		// leap years by the Gregorian rule, carried back: 0 and 4 are, 100 is not
+		['0000-02-29T12:00:00Z', '0000-02-29T12:00:00.000Z'],
+		['0004-02-29T12:00:00+02:00', '0004-02-29T10:00:00.000Z'],
+		// an offset that crosses a year, or the year 0
+		['0001-01-01T00:30:00+01:00', '0000-12-31T23:30:00.000Z'],
+		['0099-12-31T23:30:00-01:00', '0100-01-01T00:30:00.000Z'],
+		['0000-01-01T00:00:00+00:01', '-000001-12-31T23:59:00.000Z'],
+		['0100-01-01T00:00:00+00:00', '0100-01-01T00:00:00.000Z'],
+	])('reads %p as %p', (input, expected) => {
+		expect(toIsoUtc(input)).toBe(expected);
+	});
+
+	it.each<[string]>([['0001-02-29T00:00:00Z'], ['0100-02-29T00:00:00+00:00'], ['0050-04-31T00:00:00Z']])('refuses the impossible date %p', (input) => {
+		expect(toIsoUtc(input)).toBeNull();
+	});
+});

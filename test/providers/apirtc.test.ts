@@ -59,6 +59,31 @@ describe('ApiRTC Trigger', () => {
 		expect(nested).toEqual({ '__proto__.polluted': 'yes', 'a.constructor.prototype': 1, b: { c: 2 } });
 	});
 
+	it('F9: a dotted prop beside a value of its first part keeps both, in either order and at any depth', async () => {
+		const body = (props: Record<string, unknown>) => ({ event: 'update', time: 1575976500, object: 'ticket', objectId: 100, props });
+		const first = await deliver(node, apiRtc, body({ 'geoloc.lat': 1, geoloc: 5 }));
+		expect((first.events[0].data as { props: unknown }).props).toEqual({ 'geoloc.lat': 1, geoloc: 5 });
+		const second = await deliver(node, apiRtc, body({ geoloc: 5, 'geoloc.lat': 1, 'geoloc.lng': 2 }));
+		expect((second.events[0].data as { props: unknown }).props).toEqual({ geoloc: 5, 'geoloc.lat': 1, 'geoloc.lng': 2 });
+		const deeper = await deliver(node, apiRtc, body({ 'a.b.c': 1, 'a.b': { c: 2 }, 'a.d': 3, state: 'open' }));
+		expect((deeper.events[0].data as { props: unknown }).props).toEqual({ 'a.b.c': 1, 'a.b': { c: 2 }, a: { d: 3 }, state: 'open' });
+	});
+
+	it('sends a body nested deeper than 1000 levels to Unrecognized with the reason and the raw body, or refuses it (400)', async () => {
+		const text = JSON.stringify({ ...ticketExample, time: 1575976999 }).replace('"props":{', `"props":{"deep":${'['.repeat(100_000)}${']'.repeat(100_000)},`);
+		const routed = await deliver(node, apiRtc, text);
+		expect(routed.status).toBe(200);
+		expect(routed.events).toHaveLength(0);
+		expect(routed.unrecognized).toHaveLength(1);
+		expect(routed.unrecognized[0]).toMatchObject({ provider: 'apirtc', reason: 'body is nested deeper than 1000 levels', issues: [{ path: '', message: 'body is nested deeper than 1000 levels' }], body: null, raw: text });
+		const refused = await deliver(node, apiRtc, text, { parameters: { options: { onUnrecognized: 'reject' } } });
+		expect(refused.status).toBe(400);
+		expect(refused.body).toEqual({ error: 'unrecognized payload', issues: [{ path: '', message: 'body is nested deeper than 1000 levels' }] });
+		// 1000 levels in all (the body, props, 998 arrays): an event
+		const deepest = JSON.stringify({ ...ticketExample, time: 1575976998 }).replace('"props":{', `"props":{"deep":${'['.repeat(998)}${']'.repeat(998)},`);
+		expect((await deliver(node, apiRtc, deepest)).events).toHaveLength(1);
+	});
+
 	it('names every object and action as <object>.<event>', async () => {
 		const seen: string[] = [];
 		for (const object of ['ticket', 'media', 'conversation']) {

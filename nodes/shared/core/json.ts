@@ -8,6 +8,17 @@ export type JsonParseResult =
 const BOM = '\ufeff';
 
 /**
+ * The deepest nesting a body may have (`{}` is 1 level, `{"a":[]}` 2). n8n 2.41.1's public
+ * executions API answers 500 for an execution whose item holds a body nested 4,400 levels deep
+ * (4,350 still read back; objects and arrays alike), and its lists of executions with data fail
+ * too while that one is among them; real payloads are a few tens of levels. A deeper body goes to
+ * the Unrecognized output with its raw text and no parsed value.
+ */
+export const MAX_DEPTH = 1000;
+
+export const TOO_DEEP_REASON = `body is nested deeper than ${MAX_DEPTH} levels`;
+
+/**
  * Parses JSON text and removes every `__proto__`, `constructor` and `prototype` key at any depth,
  * so that no later copy of the value (ours, n8n's, a user's Code node) can change a prototype.
  * The removed keys' paths are reported; the raw body option still carries them verbatim.
@@ -24,8 +35,13 @@ export function parseJsonSafely(text: string): JsonParseResult {
 	const removedKeys: string[] = [];
 	// a walk over the parsed keys, not a scan of the text: escapes such as \u005f cannot hide a
 	// key from it, and it costs the number of keys, not the size of the body. A first walk only
-	// looks (no paths built); the walk that builds paths and removes runs when it found one.
-	if (hasDangerousKey(value)) stripDangerousKeys(value, '', removedKeys);
+	// looks (no paths built, no depths kept); the walks that measure the depth, and that build
+	// paths and remove, run when it found something.
+	const found = look(value);
+	if (found !== 0) {
+		if (deeperThan(value, MAX_DEPTH)) return { ok: false, reason: TOO_DEEP_REASON };
+		if ((found & DANGEROUS) !== 0) stripDangerousKeys(value, '', removedKeys);
+	}
 	return { ok: true, value, removedKeys };
 }
 
@@ -33,17 +49,35 @@ function isDangerousKey(key: string): boolean {
 	return (key.length === 9 && (key === '__proto__' || key === 'prototype')) || (key.length === 11 && key === 'constructor');
 }
 
+/** What `look` found: a dangerous key (the walk stopped there), or more objects than MAX_DEPTH. */
+const DANGEROUS = 1;
+const MANY_OBJECTS = 2;
+
 /** Whether any object in the value has a dangerous own key, at any depth. */
 export function hasDangerousKey(value: unknown): boolean {
-	if (value === null || typeof value !== 'object') return false;
+	return (look(value) & DANGEROUS) !== 0;
+}
+
+/**
+ * One walk that only looks: DANGEROUS as soon as an object has a dangerous key, else MANY_OBJECTS
+ * when the value holds more objects and arrays than MAX_DEPTH (only then can it be nested deeper:
+ * each level is one of them), else 0. Counting costs an addition per object; keeping each one's
+ * depth would cost a second stack, for the few bodies that need it.
+ */
+function look(value: unknown): number {
+	if (value === null || typeof value !== 'object') return 0;
 	// iterative, so that deeply nested input cannot overflow the stack
 	const stack: object[] = [value];
+	let objects = 1;
 	while (stack.length > 0) {
 		const node = stack.pop()!;
 		if (Array.isArray(node)) {
 			for (let i = 0; i < node.length; i++) {
 				const item: unknown = node[i];
-				if (item !== null && typeof item === 'object') stack.push(item);
+				if (item !== null && typeof item === 'object') {
+					stack.push(item);
+					objects++;
+				}
 			}
 			continue;
 		}
@@ -52,9 +86,37 @@ export function hasDangerousKey(value: unknown): boolean {
 		// inherited from a prototype someone extended, which can only make this say true more often,
 		// and the strip then works from Object.keys
 		for (const key in record) {
-			if (isDangerousKey(key)) return true;
+			if (isDangerousKey(key)) return DANGEROUS;
 			const item = record[key];
-			if (item !== null && typeof item === 'object') stack.push(item);
+			if (item !== null && typeof item === 'object') {
+				stack.push(item);
+				objects++;
+			}
+		}
+	}
+	return objects > MAX_DEPTH ? MANY_OBJECTS : 0;
+}
+
+/**
+ * Whether the value is nested deeper than `limit` levels (an object or array is one level, each
+ * one inside it one more). Iterative, with each pending object's depth on a second stack, so
+ * that 100,000 levels cannot overflow the call stack; own keys only; stops at the first one too deep.
+ */
+export function deeperThan(value: unknown, limit: number): boolean {
+	if (value === null || typeof value !== 'object') return limit < 0;
+	const stack: object[] = [value];
+	const depths: number[] = [1];
+	while (stack.length > 0) {
+		const node = stack.pop()!;
+		const depth = depths.pop()!;
+		if (depth > limit) return true;
+		const children: unknown[] = Array.isArray(node) ? node : Object.values(node);
+		for (let i = 0; i < children.length; i++) {
+			const item = children[i];
+			if (item !== null && typeof item === 'object') {
+				stack.push(item);
+				depths.push(depth + 1);
+			}
 		}
 	}
 	return false;

@@ -3,6 +3,8 @@ const MILLISECONDS_THRESHOLD = 1e12;
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.(\d+))?(Z|z|[+-]\d{2}:?\d{2})?$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** 400 Gregorian years: 146,097 days. */
+const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
 
 /** One entry: schemas and `describe` read the same timestamp of a request one after the other. */
 let lastInput: unknown;
@@ -47,7 +49,11 @@ function convert(value: unknown): string | null {
 		const digits = zone.replace(':', '');
 		offsetMinutes = (zone[0] === '-' ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
 	}
-	const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+	// Date.UTC reads the years 0-99 as 1900-1999: those are computed 400 years later (the same
+	// day of the week and leap years: 400 Gregorian years are exactly 146,097 days), then moved back
+	const ms =
+		(year < 100 ? Date.UTC(year + 400, month - 1, day, hour, minute, second, millis) - FOUR_CENTURIES_MS : Date.UTC(year, month - 1, day, hour, minute, second, millis)) -
+		offsetMinutes * 60_000;
 	return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
@@ -58,9 +64,9 @@ const twoDigits = (text: string, at: number) => (text.charCodeAt(at) - 48) * 10 
 
 /**
  * The common case without a regex or a Date: `YYYY-MM-DDThh:mm:ss[.f…]Z` (or `z`, or a space or
- * `t` for the `T`), a year from 0100 (Date.UTC reads 0-99 as 19xx: the general path keeps that).
- * Returns what the general path returns for the same text (the fields as given, the fraction cut
- * or padded to 3 digits), or undefined for any other shape, which the general path then reads.
+ * `t` for the `T`), any year from 0000 to 9999. Returns what the general path returns for the same
+ * text (the fields as given, the fraction cut or padded to 3 digits), or undefined for any other
+ * shape, which the general path then reads.
  */
 function utcIsoFast(text: string): string | null | undefined {
 	const length = text.length;
@@ -88,7 +94,6 @@ function utcIsoFast(text: string): string | null | undefined {
 		millis = length >= 24 ? text.slice(20, 23) : text.slice(20, length - 1).padEnd(3, '0');
 	}
 	const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
-	if (year < 100) return undefined;
 	const month = twoDigits(text, 5);
 	const day = twoDigits(text, 8);
 	const leap = month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 1 : 0;
