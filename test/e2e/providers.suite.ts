@@ -30,6 +30,12 @@ export const TARGETS: Target[] = FIXTURES.map((fixture, index) => ({
 /** A workflow with n8n's own Webhook node: proves the harness independently of this package. */
 export const CONTROL = { workflowId: 'vwE2eControl0001', path: 'e2e-control' };
 
+/**
+ * The Error Workflow of every provider workflow (an Error Trigger alone; n8n runs only a published
+ * one): a request that made a trigger throw would run it once.
+ */
+export const ERROR_WORKFLOW = { workflowId: 'vwE2eErrorWf0001' };
+
 function workflows(): WorkflowSpec[] {
 	const specs: WorkflowSpec[] = TARGETS.map((t) => ({
 		id: t.workflowId,
@@ -46,7 +52,13 @@ function workflows(): WorkflowSpec[] {
 				credentials: { [t.fixture.credentialType]: { id: t.credentialId, name: `E2E ${t.fixture.displayName}` } },
 			},
 		],
+		settings: { errorWorkflow: ERROR_WORKFLOW.workflowId },
 	}));
+	specs.push({
+		id: ERROR_WORKFLOW.workflowId,
+		name: 'E2E error workflow',
+		nodes: [{ id: '5e1f0000-0000-4000-8000-eeeeeeeeeeee', name: 'Error Trigger', type: 'n8n-nodes-base.errorTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
+	});
 	specs.push({
 		id: CONTROL.workflowId,
 		name: 'E2E control (n8n Webhook node)',
@@ -176,6 +188,42 @@ export function providerTests(): void {
 			const answer = expectJsonBody(res);
 			expect(JSON.stringify(answer)).not.toContain(fixture.secret.secret);
 			expect(JSON.stringify(answer)).not.toContain(fixture.previousSecret.secret);
+			await expectNoNewExecutions(t.workflowId, before);
+		});
+
+		// n8n reads a multipart body itself, before the node: the node cannot read its bytes
+		const multipart = { body: '--b\r\nContent-Disposition: form-data; name="id"\r\n\r\nx\r\n--b--\r\n', contentType: 'multipart/form-data; boundary=b' };
+
+		/** Sends a request that must start nothing: what it got, and what it started in 2 s. */
+		async function outcomeOf(body: string, headers: Record<string, string>) {
+			const before = (await executionsOf(t)).length;
+			const errorRuns = (await executionsOf(ERROR_WORKFLOW.workflowId)).length;
+			const res = await n8n().post(webhookPath(t), body, headers);
+			await new Promise((r) => setTimeout(r, 2000));
+			const outcome = {
+				clientError: res.status >= 400 && res.status < 500,
+				executions: (await executionsOf(t)).length - before,
+				errorWorkflowRuns: (await executionsOf(ERROR_WORKFLOW.workflowId)).length - errorRuns,
+			};
+			return { res, outcome, before };
+		}
+
+		it('answers a multipart body without a secret 4xx with a JSON reason: no execution, no Error Workflow run', async () => {
+			const { res, outcome, before } = await outcomeOf(multipart.body, { 'content-type': multipart.contentType });
+			expect({ status: res.status, ...outcome }).toEqual({ status: res.status, clientError: true, executions: 0, errorWorkflowRuns: 0 });
+			expect(expectJsonBody(res)).toEqual({ error: 'unauthorized', reason: expect.any(String) });
+			await expectNoNewExecutions(t.workflowId, before);
+		});
+
+		it('answers a multipart body with a valid secret (or signature) 4xx with a JSON reason: no execution, no Error Workflow run', async () => {
+			const headers: Record<string, string> = { ...sign(t, multipart.body) };
+			delete headers['Content-Type'];
+			headers['content-type'] = multipart.contentType;
+			const { res, outcome, before } = await outcomeOf(multipart.body, headers);
+			expect({ status: res.status, ...outcome }).toEqual({ status: res.status, clientError: true, executions: 0, errorWorkflowRuns: 0 });
+			const answer = expectJsonBody(res);
+			expect(String(answer.reason)).toMatch(/body could not be read/);
+			expect(JSON.stringify(answer)).not.toContain(fixture.secret.secret);
 			await expectNoNewExecutions(t.workflowId, before);
 		});
 
