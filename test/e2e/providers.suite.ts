@@ -259,6 +259,34 @@ export function providerTests(): void {
 		});
 	});
 
+	describe('Chatzuri: one body signed over its re-serialization, replayed with other spellings (F1)', () => {
+		const t = TARGETS.find((x) => x.fixture.provider === 'chatzuri')!;
+		it('answers every whitespace / escape / number-spelling variant 200 and starts one execution', async () => {
+			const body = t.fixture.uniqueDelivery(uniqueTag());
+			const canonical = JSON.stringify(body);
+			// Chatzuri's own sample: the signature is over JSON.stringify(parsed body)
+			const headers = sign(t, canonical);
+			const before = (await executionsOf(t)).length;
+			const variants = [
+				JSON.stringify(body, null, 2),
+				`${canonical}\n`,
+				// a key spelled with a \u escape
+				canonical.replace(/^\{"(.)/, (_m, c: string) => `{"\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+				// the first key repeated: the last value counts, the place stays
+				canonical.replace(/^\{"([^"]+)":/, '{"$1":"replayed","$1":'),
+			];
+			const first = await n8n().post(webhookPath(t), JSON.stringify(body, null, 4), headers);
+			expect(first.status).toBe(200);
+			await waitForExecutions(t.workflowId, before + 1);
+			for (const variant of variants) {
+				const res = await n8n().post(webhookPath(t), variant, headers);
+				expect(res.status).toBe(200);
+				expect(res.body).toBe('{"status":"accepted"}');
+			}
+			await expectNoNewExecutions(t.workflowId, before + 1);
+		});
+	});
+
 	describe('Tracebuzz test call on save', () => {
 		const t = TARGETS.find((x) => x.fixture.provider === 'tracebuzz')!;
 		it('answers an authenticated empty body 200 and starts nothing', async () => {
