@@ -192,6 +192,23 @@ export class VerifiedWebhookTrigger implements INodeType {
 				displayOptions: { show: customHmac },
 			},
 			{
+				displayName: 'The Timestamp Header is not signed (What Is Signed is the raw body): a tolerance on it guards nothing, so every request is refused. Sign a template with {timestamp}, or set the tolerance to 0.',
+				name: 'unsignedTimestampNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { ...customHmac, signedPayload: ['rawBody'], timestampHeader: [{ _cnd: { exists: true } }], toleranceSeconds: [{ _cnd: { gt: 0 } }] } },
+			},
+			{
+				displayName: 'The template has no {timestamp}: a tolerance on the Timestamp Header guards nothing, so every request is refused. Add {timestamp} to the template, or set the tolerance to 0.',
+				name: 'unsignedTimestampTemplateNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: {
+					show: { ...customHmac, signedPayload: ['template'], timestampHeader: [{ _cnd: { exists: true } }], toleranceSeconds: [{ _cnd: { gt: 0 } }] },
+					hide: { payloadTemplate: [{ _cnd: { includes: '{timestamp}' } }] },
+				},
+			},
+			{
 				displayName: 'ID Header',
 				name: 'idHeader',
 				type: 'string',
@@ -221,6 +238,13 @@ export class VerifiedWebhookTrigger implements INodeType {
 				placeholder: 'X-Delivery-ID or data.eventId',
 				description: 'Header name, or dotted path in the JSON body',
 				displayOptions: { show: { preset: ['custom'], eventIdSource: ['header', 'body'] } },
+			},
+			{
+				displayName: 'A header is signed only when the template signs it (the ID Header, as the ID placeholder): for any other header, retries are recognised by the hash of the body, so that a replay with a new ID is still a duplicate. The header still fills the item\'s eventId.',
+				name: 'unsignedEventIdNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { ...customHmac, eventIdSource: ['header'] } },
 			},
 			{
 				displayName: 'Event Name From',

@@ -33,13 +33,35 @@ export interface SchemeParameters {
 
 const anyBody = z.unknown();
 
-function firstValue(sources: Source[] | undefined, body: unknown, headers: HeaderBag): string | number | undefined {
+/**
+ * The first source that holds a value, and which one. `ids`: a number is an id only when it is a
+ * safe integer (above 2^53 a JSON number has lost digits: 9007199254740993 reads as
+ * 9007199254740992, and two events would share one key), else the next source, else none (the
+ * delivery is then keyed on its body).
+ */
+function firstValue(sources: Source[] | undefined, body: unknown, headers: HeaderBag, ids = false): { value: string | number; source: Source } | undefined {
 	for (const source of sources ?? []) {
 		const value = 'header' in source ? getHeader(headers, source.header) : readPath(body, source.body);
-		if (typeof value === 'string' && value !== '') return value;
-		if (typeof value === 'number' && Number.isFinite(value)) return value;
+		if (typeof value === 'string' && value !== '') return { value, source };
+		if (typeof value === 'number' && (ids ? Number.isSafeInteger(value) : Number.isFinite(value))) return { value, source };
 	}
 	return undefined;
+}
+
+/**
+ * Whether the scheme authenticates what a source reads: a secret header authenticates the whole
+ * request alike; an HMAC covers the body, and of the headers only those its template signs (the
+ * ID Header as `{id}`, the Timestamp Header as `{timestamp}`). GitHub's X-GitHub-Delivery or
+ * Shopify's X-Shopify-Event-Id are not signed: anyone holding a captured delivery can change them.
+ */
+function signs(verification: Verification, source: Source): boolean {
+	if (verification.type === 'header' || 'body' in source) return true;
+	const template = typeof verification.signedPayload === 'object' ? verification.signedPayload.template : '';
+	const name = source.header.toLowerCase();
+	return (
+		(template.includes('{id}') && verification.idHeader?.toLowerCase() === name) ||
+		(template.includes('{timestamp}') && verification.timestampHeader?.toLowerCase() === name)
+	);
 }
 
 function genericDefinition(provider: string, displayName: string, verification: Verification, preset: Omit<Preset, 'value' | 'name' | 'description' | 'verification'>): ProviderDefinition<unknown> {
@@ -59,11 +81,13 @@ function genericDefinition(provider: string, displayName: string, verification: 
 		ping: preset.ping,
 		describe: (body, headers = {}) => {
 			const eventName = firstValue(preset.eventName, body, headers);
-			const eventId = firstValue(preset.eventId, body, headers);
+			const eventId = firstValue(preset.eventId, body, headers, true);
 			return {
-				event: eventName === undefined ? 'webhook' : String(eventName),
-				eventId: eventId === undefined ? null : String(eventId),
-				occurredAt: toIsoUtc(firstValue(preset.occurredAt, body, headers)),
+				event: eventName === undefined ? 'webhook' : String(eventName.value),
+				eventId: eventId === undefined ? null : String(eventId.value),
+				// an id from an unsigned header names the event but does not key it (pipeline.ts)
+				eventIdSigned: eventId === undefined || signs(verification, eventId.source),
+				occurredAt: toIsoUtc(firstValue(preset.occurredAt, body, headers)?.value),
 				data: isPlainObject(body) ? { ...body } : { value: body },
 			};
 		},
@@ -111,6 +135,13 @@ export function definitionFromParameters(parameters: SchemeParameters): Definiti
 	if (template !== undefined && !template.includes('{body}')) return { ok: false, reason: 'the signed payload template has no {body}' };
 	const timestampHeader = parameters.timestampHeader?.trim() || undefined;
 	const tolerance = parameters.toleranceSeconds;
+	// configurations that would protect nothing while seeming to: refused, every request 401
+	if (timestampHeader && typeof tolerance === 'number' && tolerance > 0 && !template?.includes('{timestamp}')) {
+		return { ok: false, reason: 'the timestamp header is not signed: put {timestamp} in the signed payload template, or set the tolerance to 0' };
+	}
+	if (template !== undefined && /\{(?:body|id|timestamp)\}\{(?:body|id|timestamp)\}/.test(template)) {
+		return { ok: false, reason: 'the signed payload template has two placeholders side by side: put a separator between them' };
+	}
 	const verification: Verification = {
 		type: 'hmac',
 		algorithm: parameters.algorithm ?? 'sha256',

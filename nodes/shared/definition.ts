@@ -56,6 +56,11 @@ export interface ProviderDefinition<Body = unknown> {
 export interface DescribedEvent {
 	event: string;
 	eventId: string | null;
+	/**
+	 * false when the id comes from something the signature does not cover (an unsigned header):
+	 * the delivery key is then the body's, so that a replay with a new id is still a duplicate.
+	 */
+	eventIdSigned?: boolean;
 	occurredAt: string | null;
 	data: Record<string, unknown>;
 }

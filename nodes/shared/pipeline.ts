@@ -67,16 +67,28 @@ function acknowledgement(definition: ProviderDefinition, status: string, extra?:
 	return extra === undefined ? { status } : { status, ...extra };
 }
 
-async function readRawBody(req: ExpressLikeRequest): Promise<Buffer> {
-	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
-	if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
-	// never reached on n8n 2.x for JSON bodies; a last resort that keeps the delivery
-	return req.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(req.body));
+/**
+ * The body's bytes when n8n has not read them already, or undefined when they cannot be had: n8n
+ * consumes a multipart body's stream itself before the node runs, and `readRawBody` then throws.
+ * Never throws.
+ */
+async function readRawBody(req: ExpressLikeRequest): Promise<Buffer | undefined> {
+	try {
+		if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
+		if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
+		// never reached on n8n 2.x for JSON bodies; a last resort that keeps the delivery
+		return req.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(req.body));
+	} catch {
+		return undefined;
+	}
 }
 
+const UNREADABLE_BODY = 'request body could not be read (multipart bodies are not supported)';
+
+/** A credential field as text; any other value (a number, an object, an array) is no secret at all. */
 function credentialText(credentials: IDataObject, field: string | undefined): string {
 	const value = field === undefined ? undefined : credentials[field];
-	return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+	return typeof value === 'string' ? value : '';
 }
 
 function credentialSecrets(credentials: IDataObject, definition: ProviderDefinition): Secrets {
@@ -88,10 +100,13 @@ function credentialSecrets(credentials: IDataObject, definition: ProviderDefinit
 	};
 }
 
-/** `JSON.stringify(JSON.parse(text))` as bytes, or undefined when the text is not JSON. */
+/**
+ * `JSON.stringify(JSON.parse(text))` as bytes, or undefined when the text is not JSON. A leading
+ * byte order mark is left out, as the parser leaves it out.
+ */
 function reserialize(text: string): Buffer | undefined {
 	try {
-		return Buffer.from(JSON.stringify(JSON.parse(text)));
+		return Buffer.from(JSON.stringify(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)));
 	} catch {
 		return undefined;
 	}
@@ -162,12 +177,6 @@ export async function handleWebhook(
 	}
 
 	// 1. authenticate, over the exact bytes received
-	// n8n 2.x has read it already: no await (and no turn of the event loop) then
-	const rawBody = Buffer.isBuffer(req.rawBody) ? req.rawBody : await readRawBody(req);
-	// decoded once, when first needed: by the Chatzuri re-serialization check (only when the raw
-	// bytes do not match) or by the parser, after authentication and after a large body's hash has
-	// been handed off (so that it has a head start)
-	let decoded: string | undefined;
 	const headers = req.headers as HeaderBag;
 	let secrets: Secrets;
 	try {
@@ -176,25 +185,51 @@ export async function handleWebhook(
 		return reply(res, 401, { error: 'unauthorized', reason: 'no credential is set on the trigger' });
 	}
 	const verification = definition.verification;
-	const verdict = verifyRequest(
-		verification,
-		// the re-serialization is offered only to the schemes that accept it, computed only if asked for
-		verification.type === 'hmac' && verification.signedPayload === 'rawBodyOrReserialized'
-			? { rawBody, headers, reserializedBody: () => reserialize((decoded ??= rawBody.toString('utf8'))) }
-			: { rawBody, headers },
-		secrets,
-	);
-	if (!verdict.ok) {
-		this.logger.debug(`${definition.displayName} Trigger rejected a request: ${verdict.reason}`);
-		return reply(res, 401, { error: 'unauthorized', reason: verdict.reason });
+	// a header secret needs no body: checked before the body is read
+	if (verification.type === 'header') {
+		const verdict = verifyRequest(verification, { rawBody: NO_BODY, headers }, secrets);
+		if (!verdict.ok) return rejected.call(this, definition, verdict.reason);
+	}
+	// n8n 2.x has read it already: no await (and no turn of the event loop) then
+	const rawBody = Buffer.isBuffer(req.rawBody) ? req.rawBody : await readRawBody(req);
+	if (rawBody === undefined) {
+		// an HMAC over bytes that cannot be had cannot be checked
+		if (verification.type === 'hmac') return rejected.call(this, definition, `${UNREADABLE_BODY}: its signature cannot be verified`);
+		return reply(res, 400, { error: 'unreadable body', reason: UNREADABLE_BODY });
+	}
+	// decoded once, when first needed: by the Chatzuri re-serialization check (only when the raw
+	// bytes do not match) or by the parser, after authentication and after a large body's hash has
+	// been handed off (so that it has a head start)
+	let decoded: string | undefined;
+	// the re-serialization, computed at most once (by the check or for the delivery key)
+	const canonicalForm = verification.type === 'hmac' && verification.signedPayload === 'rawBodyOrReserialized';
+	let reserialized: Buffer | undefined | null = null;
+	const reserializedBody = () => (reserialized === null ? (reserialized = reserialize((decoded ??= rawBody.toString('utf8')))) : reserialized);
+	if (verification.type === 'hmac') {
+		const verdict = verifyRequest(
+			verification,
+			// the re-serialization is offered only to the schemes that accept it, computed only if asked for
+			canonicalForm ? { rawBody, headers, reserializedBody } : { rawBody, headers },
+			secrets,
+		);
+		if (!verdict.ok) return rejected.call(this, definition, verdict.reason);
 	}
 
-	const bodyHash = startBodyHash(rawBody, definition);
-	const text = decoded ?? rawBody.toString('utf8');
+	// What the delivery key of an event without a signed id hashes: the bytes, or, for a scheme that
+	// accepts a signature over the re-serialization, that canonical form (whitespace, escapes,
+	// number spellings and repeated keys of one signed body then give one key, whichever bytes
+	// were signed; the bytes when the body is not JSON), known once the body is parsed.
+	let keyBytes = rawBody;
+	let bodyHash = canonicalForm ? undefined : startBodyHash(rawBody, definition);
+	const text = (decoded ??= rawBody.toString('utf8'));
 	let deliveryKey: string | undefined;
 	try {
 		// 2. parse and validate
 		const parsed = definition.parseBody ? definition.parseBody(text, headers) : parseJsonSafely(text);
+		if (canonicalForm) {
+			keyBytes = (reserialized === null && !definition.parseBody ? stringifiedParse(parsed) : undefined) ?? reserializedBody() ?? rawBody;
+			bodyHash = startBodyHash(keyBytes, definition);
+		}
 		const pingAnswer = definition.ping?.(parsed);
 		if (pingAnswer) return reply(res, 200, pingAnswer as IDataObject);
 		const validated = parsed.ok ? definition.schema.safeParse(parsed.value) : undefined;
@@ -202,11 +237,14 @@ export async function handleWebhook(
 			const issues = validated
 				? validated.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
 				: [{ path: '', message: (parsed as { reason: string }).reason }];
-			return await unrecognized.call(this, definition, options, { text, rawBody, parsed, issues, receivedAtMs, headers, secrets, bodyHash });
+			return await unrecognized.call(this, definition, options, { text, keyBytes, parsed, issues, receivedAtMs, headers, secrets, bodyHash });
 		}
 		const body = validated.data;
 		const described = definition.describe(body, headers);
-		const hadEventId = described.eventId !== null;
+		// an id the signature does not cover (an unsigned header) names the event, but does not key
+		// it: a replay of the signed body with a new id must still be a duplicate
+		const keyedById = described.eventId !== null && described.eventIdSigned !== false;
+		const hadEventId = keyedById;
 		if (lastHadEventId.get(definition.provider) !== hadEventId) lastHadEventId.set(definition.provider, hadEventId);
 
 		// 3. filter
@@ -225,9 +263,11 @@ export async function handleWebhook(
 		}
 
 		// 4. deduplicate
-		deliveryKey = described.eventId ?? (bodyHash ? await bodyKey(rawBody, bodyHash) : bodyKeyNow(rawBody));
-		const delivery = recordDelivery(this, options, deliveryKey);
+		deliveryKey = keyedById ? described.eventId! : bodyHash ? await bodyKey(keyBytes, bodyHash) : bodyKeyNow(keyBytes);
+		const check = recordDelivery(this, options, deliveryKey);
+		const delivery = check instanceof Promise ? await check : check;
 		if (delivery.duplicate) return reply(res, 200, acknowledgement(definition, 'duplicate'));
+		if (delivery.busy) return busy(res);
 
 		// 5. emit
 		const item: IDataObject = {
@@ -249,7 +289,7 @@ export async function handleWebhook(
 			reason: 'processing failed',
 			issues: [{ path: '', message: (error as Error).message }],
 			receivedAt: isoOfMs(receivedAtMs),
-			deliveryKey: deliveryKey ?? bodyKeyNow(rawBody),
+			deliveryKey: deliveryKey ?? bodyKeyNow(keyBytes),
 			body: null,
 			raw: text,
 		};
@@ -281,9 +321,41 @@ function eventSelected(value: unknown, event: string): boolean {
 	return events.length === 0 || events.includes(event);
 }
 
+/**
+ * `JSON.stringify` of what parseJsonSafely parsed, which is the re-serialization of the text when
+ * it removed no key (saves parsing the body twice); undefined otherwise.
+ */
+function stringifiedParse(parsed: JsonParseResult): Buffer | undefined {
+	if (!parsed.ok || parsed.removedKeys.length > 0) return undefined;
+	try {
+		return Buffer.from(JSON.stringify(parsed.value));
+	} catch {
+		// nested too deep to serialize: neither can the re-serialization be
+		return undefined;
+	}
+}
+
+/** A 401 that starts nothing, with the reason (never a secret). */
+function rejected(this: IWebhookFunctions, definition: ProviderDefinition, reason: string): IWebhookResponseData {
+	this.logger.debug(`${definition.displayName} Trigger rejected a request: ${reason}`);
+	return reply(this.getResponseObject(), 401, { error: 'unauthorized', reason });
+}
+
+const NO_BODY = Buffer.alloc(0);
+
+/**
+ * A copy of a delivery n8n has still not stored after a while: 503, which every provider retries,
+ * rather than a "duplicate" that would lose the event if n8n then failed to store the first.
+ */
+function busy(res: ExpressLikeResponse): IWebhookResponseData {
+	if (typeof res.setHeader === 'function' && !res.headersSent) res.setHeader('Retry-After', '5');
+	return reply(res, 503, { error: 'busy', reason: 'an earlier delivery of this event is still being stored: retry later' });
+}
+
 interface UnrecognizedContext {
 	text: string;
-	rawBody: Buffer;
+	/** The bytes the body key hashes (see handleWebhook). */
+	keyBytes: Buffer;
 	parsed: JsonParseResult;
 	issues: Array<{ path: string; message: string }>;
 	receivedAtMs: number;
@@ -303,9 +375,11 @@ async function unrecognized(
 	if (options.onUnrecognized === 'reject') {
 		return reply(res, 400, { error: 'unrecognized payload', issues: context.issues });
 	}
-	const deliveryKey = context.bodyHash ? await bodyKey(context.rawBody, context.bodyHash) : bodyKeyNow(context.rawBody);
-	const delivery = recordDelivery(this, options, deliveryKey);
+	const deliveryKey = context.bodyHash ? await bodyKey(context.keyBytes, context.bodyHash) : bodyKeyNow(context.keyBytes);
+	const check = recordDelivery(this, options, deliveryKey);
+	const delivery = check instanceof Promise ? await check : check;
 	if (delivery.duplicate) return reply(res, 200, acknowledgement(definition, 'duplicate'));
+	if (delivery.busy) return busy(res);
 	const item: IDataObject = {
 		provider: definition.provider,
 		reason: context.parsed.ok ? 'body is not a known event' : context.parsed.reason,

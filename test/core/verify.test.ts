@@ -95,8 +95,7 @@ const secrets = (current: string, previous?: string, headerName?: string): Secre
 const ALL_REASONS: string[] = [
 	Reasons.noSecret,
 	Reasons.noHeaderName,
-	Reasons.missingAuthHeader,
-	Reasons.authHeaderMismatch,
+	Reasons.authHeaderRejected,
 	Reasons.missingSignature,
 	Reasons.malformedSignature,
 	Reasons.signatureMismatch,
@@ -125,8 +124,7 @@ describe('Reasons', () => {
 		expect(Reasons.signatureMismatch).toBe('signature mismatch');
 		expect(Reasons.missingHeader('x-api-key')).toBe('missing x-api-key header');
 		expect(Reasons.headerMismatch('x-api-key')).toBe('x-api-key header does not match');
-		expect(Reasons.missingAuthHeader).toBe('missing authentication header');
-		expect(Reasons.authHeaderMismatch).toBe('authentication header does not match');
+		expect(Reasons.authHeaderRejected).toBe('authentication header missing or does not match');
 	});
 });
 
@@ -227,12 +225,21 @@ describe('verifyRequest: header scheme with a user-named header (Tracebuzz, ApiR
 
 	it('rejects a wrong secret without echoing the secret or the chosen header name', () => {
 		const verdict = verifyRequest(CUSTOM_HEADER, request(body, { 'x-my-hook-token': 'nope' }), secrets(CURRENT, PREVIOUS, headerName));
-		expectRejected(verdict, 'authentication header does not match', [CURRENT, PREVIOUS, headerName, headerName.toLowerCase()]);
+		expectRejected(verdict, 'authentication header missing or does not match', [CURRENT, PREVIOUS, headerName, headerName.toLowerCase()]);
+	});
+
+	it('gives one reason whether the user-named header is missing, empty or wrong, so that a guesser cannot tell the name is right (F11)', () => {
+		const reasons = [{}, { 'x-my-hook-token': '' }, { 'x-my-hook-token': 'nope' }, { 'x-other': CURRENT }].map((headers) => {
+			const verdict = verifyRequest(CUSTOM_HEADER, request(body, headers), secrets(CURRENT, PREVIOUS, headerName));
+			return verdict.ok ? 'accepted' : verdict.reason;
+		});
+		expect(new Set(reasons).size).toBe(1);
+		expect(reasons[0]).toBe(Reasons.authHeaderRejected);
 	});
 
 	it('rejects a missing or empty header without echoing the chosen header name', () => {
-		expectRejected(verifyRequest(CUSTOM_HEADER, request(body, {}), secrets(CURRENT, undefined, headerName)), 'missing authentication header', [CURRENT, headerName.toLowerCase()]);
-		expectRejected(verifyRequest(CUSTOM_HEADER, request(body, { 'x-my-hook-token': '' }), secrets(CURRENT, undefined, headerName)), 'missing authentication header', [CURRENT]);
+		expectRejected(verifyRequest(CUSTOM_HEADER, request(body, {}), secrets(CURRENT, undefined, headerName)), 'authentication header missing or does not match', [CURRENT, headerName.toLowerCase()]);
+		expectRejected(verifyRequest(CUSTOM_HEADER, request(body, { 'x-my-hook-token': '' }), secrets(CURRENT, undefined, headerName)), 'authentication header missing or does not match', [CURRENT]);
 	});
 
 	it('rejects when the credential names no header', () => {
@@ -249,7 +256,7 @@ describe('verifyRequest: header scheme with a user-named header (Tracebuzz, ApiR
 			expect(() => {
 				verdict = verifyRequest(CUSTOM_HEADER, request(body, { 'user-agent': 'Cloud Apizee' }), secrets(CURRENT, undefined, name));
 			}).not.toThrow();
-			expectRejected(verdict!, 'missing authentication header', [CURRENT]);
+			expectRejected(verdict!, 'authentication header missing or does not match', [CURRENT]);
 		},
 	);
 

@@ -80,6 +80,8 @@ export interface WorkflowSpec {
 	name: string;
 	nodes: Array<Record<string, unknown>>;
 	connections?: Record<string, unknown>;
+	/** Workflow settings added to the defaults below (e.g. `errorWorkflow`). */
+	settings?: Record<string, unknown>;
 }
 
 export interface CredentialSpec {
@@ -178,7 +180,7 @@ export class N8nHarness {
 					active: false,
 					nodes: w.nodes,
 					connections: w.connections ?? {},
-					settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all', saveManualExecutions: true },
+					settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all', saveManualExecutions: true, ...w.settings },
 					pinData: {},
 				})),
 				null,

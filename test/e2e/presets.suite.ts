@@ -151,7 +151,8 @@ async function expectOneExecution(t: PresetTarget, d: Delivery): Promise<void> {
 			provider: t.id,
 			event: d.event,
 			eventId: d.eventId,
-			deliveryKey: d.eventId,
+			// GitHub's X-GitHub-Delivery and the custom X-Acme-Delivery are not signed: the key is the body's
+			deliveryKey: t.id === 'standardWebhooks' ? d.eventId : expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
 			data: JSON.parse(d.request.body),
 		}),
 	);
@@ -190,9 +191,8 @@ export function presetTests(): void {
 			expect(again.status).toBe(200);
 			expect(expectJsonBody(again)).toEqual({ status: 'duplicate' });
 			// a retry as the sender makes it, signed again: Standard Webhooks signs a new timestamp with
-			// the same webhook-id; the custom sender re-serializes the body with the same delivery id.
-			// (A GitHub redelivery is the same request: covered above.)
-			if (t.id !== 'github') {
+			// the same webhook-id. (A GitHub or custom redelivery is the same request: covered above.)
+			if (t.id === 'standardWebhooks') {
 				const retry = delivery(t, { id: first.eventId, timestamp: Math.floor(Date.now() / 1000) + 1 });
 				expect(retry.request.headers).not.toEqual(first.request.headers);
 				const retried = await send(retry.request);
@@ -201,6 +201,25 @@ export function presetTests(): void {
 			}
 			await expectNoNewExecutions(t.workflowId, count);
 		});
+
+		if (t.id !== 'standardWebhooks') {
+			it('answers a replay of the signed body with a new, or no, unsigned delivery id (and another event name) 200 duplicate and starts nothing (F3, F5)', async () => {
+				const first = delivery(t);
+				await expectOneExecution(t, first);
+				const count = (await executionsOf(t.workflowId)).length;
+				const idHeader = t.id === 'github' ? 'X-GitHub-Delivery' : 'X-Acme-Delivery';
+				const renamed: Record<string, string> = { ...first.request.headers, [idHeader]: randomUUID() };
+				if (t.id === 'github') renamed['X-GitHub-Event'] = 'release';
+				const withoutId: Record<string, string> = { ...first.request.headers };
+				delete withoutId[idHeader];
+				for (const headers of [renamed, withoutId]) {
+					const replay = await send({ ...first.request, headers });
+					expect(replay.status).toBe(200);
+					expect(expectJsonBody(replay)).toEqual({ status: 'duplicate' });
+				}
+				await expectNoNewExecutions(t.workflowId, count);
+			});
+		}
 
 		if (t.id === 'standardWebhooks') {
 			it('answers 401 to a signature whose timestamp is outside the 5-minute tolerance', async () => {

@@ -30,6 +30,12 @@ export const TARGETS: Target[] = FIXTURES.map((fixture, index) => ({
 /** A workflow with n8n's own Webhook node: proves the harness independently of this package. */
 export const CONTROL = { workflowId: 'vwE2eControl0001', path: 'e2e-control' };
 
+/**
+ * The Error Workflow of every provider workflow (an Error Trigger alone; n8n runs only a published
+ * one): a request that made a trigger throw would run it once.
+ */
+export const ERROR_WORKFLOW = { workflowId: 'vwE2eErrorWf0001' };
+
 function workflows(): WorkflowSpec[] {
 	const specs: WorkflowSpec[] = TARGETS.map((t) => ({
 		id: t.workflowId,
@@ -46,7 +52,13 @@ function workflows(): WorkflowSpec[] {
 				credentials: { [t.fixture.credentialType]: { id: t.credentialId, name: `E2E ${t.fixture.displayName}` } },
 			},
 		],
+		settings: { errorWorkflow: ERROR_WORKFLOW.workflowId },
 	}));
+	specs.push({
+		id: ERROR_WORKFLOW.workflowId,
+		name: 'E2E error workflow',
+		nodes: [{ id: '5e1f0000-0000-4000-8000-eeeeeeeeeeee', name: 'Error Trigger', type: 'n8n-nodes-base.errorTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
+	});
 	specs.push({
 		id: CONTROL.workflowId,
 		name: 'E2E control (n8n Webhook node)',
@@ -179,6 +191,42 @@ export function providerTests(): void {
 			await expectNoNewExecutions(t.workflowId, before);
 		});
 
+		// n8n reads a multipart body itself, before the node: the node cannot read its bytes
+		const multipart = { body: '--b\r\nContent-Disposition: form-data; name="id"\r\n\r\nx\r\n--b--\r\n', contentType: 'multipart/form-data; boundary=b' };
+
+		/** Sends a request that must start nothing: what it got, and what it started in 2 s. */
+		async function outcomeOf(body: string, headers: Record<string, string>) {
+			const before = (await executionsOf(t)).length;
+			const errorRuns = (await executionsOf(ERROR_WORKFLOW.workflowId)).length;
+			const res = await n8n().post(webhookPath(t), body, headers);
+			await new Promise((r) => setTimeout(r, 2000));
+			const outcome = {
+				clientError: res.status >= 400 && res.status < 500,
+				executions: (await executionsOf(t)).length - before,
+				errorWorkflowRuns: (await executionsOf(ERROR_WORKFLOW.workflowId)).length - errorRuns,
+			};
+			return { res, outcome, before };
+		}
+
+		it('answers a multipart body without a secret 4xx with a JSON reason: no execution, no Error Workflow run', async () => {
+			const { res, outcome, before } = await outcomeOf(multipart.body, { 'content-type': multipart.contentType });
+			expect({ status: res.status, ...outcome }).toEqual({ status: res.status, clientError: true, executions: 0, errorWorkflowRuns: 0 });
+			expect(expectJsonBody(res)).toEqual({ error: 'unauthorized', reason: expect.any(String) });
+			await expectNoNewExecutions(t.workflowId, before);
+		});
+
+		it('answers a multipart body with a valid secret (or signature) 4xx with a JSON reason: no execution, no Error Workflow run', async () => {
+			const headers: Record<string, string> = { ...sign(t, multipart.body) };
+			delete headers['Content-Type'];
+			headers['content-type'] = multipart.contentType;
+			const { res, outcome, before } = await outcomeOf(multipart.body, headers);
+			expect({ status: res.status, ...outcome }).toEqual({ status: res.status, clientError: true, executions: 0, errorWorkflowRuns: 0 });
+			const answer = expectJsonBody(res);
+			expect(String(answer.reason)).toMatch(/body could not be read/);
+			expect(JSON.stringify(answer)).not.toContain(fixture.secret.secret);
+			await expectNoNewExecutions(t.workflowId, before);
+		});
+
 		it('accepts the previous secret during a rotation', async () => {
 			const before = (await executionsOf(t)).length;
 			const res = await deliver(t, fixture.uniqueDelivery(uniqueTag()), 'previous');
@@ -208,6 +256,34 @@ export function providerTests(): void {
 			expect(unrecognized).toHaveLength(1);
 			// the body as received is kept, so nothing is lost
 			expect(unrecognized[0].json.raw).toBe(JSON.stringify(fixture.unrecognized));
+		});
+	});
+
+	describe('Chatzuri: one body signed over its re-serialization, replayed with other spellings (F1)', () => {
+		const t = TARGETS.find((x) => x.fixture.provider === 'chatzuri')!;
+		it('answers every whitespace / escape / number-spelling variant 200 and starts one execution', async () => {
+			const body = t.fixture.uniqueDelivery(uniqueTag());
+			const canonical = JSON.stringify(body);
+			// Chatzuri's own sample: the signature is over JSON.stringify(parsed body)
+			const headers = sign(t, canonical);
+			const before = (await executionsOf(t)).length;
+			const variants = [
+				JSON.stringify(body, null, 2),
+				`${canonical}\n`,
+				// a key spelled with a \u escape
+				canonical.replace(/^\{"(.)/, (_m, c: string) => `{"\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+				// the first key repeated: the last value counts, the place stays
+				canonical.replace(/^\{"([^"]+)":/, '{"$1":"replayed","$1":'),
+			];
+			const first = await n8n().post(webhookPath(t), JSON.stringify(body, null, 4), headers);
+			expect(first.status).toBe(200);
+			await waitForExecutions(t.workflowId, before + 1);
+			for (const variant of variants) {
+				const res = await n8n().post(webhookPath(t), variant, headers);
+				expect(res.status).toBe(200);
+				expect(res.body).toBe('{"status":"accepted"}');
+			}
+			await expectNoNewExecutions(t.workflowId, before + 1);
 		});
 	});
 

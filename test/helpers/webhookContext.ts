@@ -6,6 +6,8 @@ export interface FakeRequestInit {
 	body: string | Buffer;
 	headers?: Record<string, string>;
 	ip?: string;
+	/** As n8n hands over a multipart body: no rawBody, and readRawBody throws (the stream is consumed). */
+	unreadable?: boolean;
 }
 
 export interface FakeNodeInit {
@@ -16,6 +18,8 @@ export interface FakeNodeInit {
 	mode?: 'webhook' | 'manual';
 	workflowId?: string;
 	nodeId?: string;
+	/** n8n has not stored the execution yet: the answer is read by `store()`, not at once. */
+	storeLater?: boolean;
 }
 
 export interface WebhookCall {
@@ -31,6 +35,10 @@ export interface WebhookCall {
 	finish(): void;
 	/** n8n could not store the execution: it answers this status instead (500), then 'finish'. */
 	failExecution(status?: number): void;
+	/** With `storeLater`: n8n stores the execution now and reads the answer (then call finish). */
+	store(): void;
+	/** Headers the trigger set on the response. */
+	responseHeaders: Record<string, string>;
 }
 
 /** Drives a trigger's real `webhook()` with a request built like n8n 2.x builds it. */
@@ -47,10 +55,21 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 	} catch {
 		parsedBody = undefined;
 	}
-	const req = { headers, rawBody, body: parsedBody, ip: request.ip ?? '127.0.0.1', socket: { remoteAddress: request.ip ?? '127.0.0.1' } };
+	const req: Record<string, unknown> = { headers, rawBody, body: parsedBody, ip: request.ip ?? '127.0.0.1', socket: { remoteAddress: request.ip ?? '127.0.0.1' } };
+	if (request.unreadable) {
+		req.rawBody = undefined;
+		req.body = {};
+		req.readRawBody = async () => {
+			throw new Error('Request body stream was aborted or is not readable');
+		};
+	}
 
 	const response = new EventEmitter() as EventEmitter & { statusCode?: number; sent?: unknown; headersSent: boolean; status: (code: number) => unknown; json: (body: unknown) => unknown };
 	response.headersSent = false;
+	const responseHeaders: Record<string, string> = {};
+	(response as unknown as { setHeader: (name: string, value: string) => void }).setHeader = (name, value) => {
+		responseHeaders[name.toLowerCase()] = String(value);
+	};
 	response.status = (code: number) => {
 		response.statusCode = code;
 		return response;
@@ -95,14 +114,20 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 	// as n8n does: when the trigger did not answer itself, n8n answers with its webhookResponse
 	// (status 200, the description's default) once the execution is stored
 	const answeredByN8n = result.noWebhookResponse !== true;
-	if (answeredByN8n && !response.headersSent) {
+	const store = () => {
+		if (!answeredByN8n || response.headersSent) return;
 		response.statusCode = 200;
 		response.sent = result.webhookResponse === undefined ? undefined : JSON.parse(JSON.stringify(result.webhookResponse));
-	}
+	};
+	if (!init.storeLater) store();
 	return {
 		result,
-		status: response.statusCode,
-		body: response.sent,
+		get status() {
+			return response.statusCode;
+		},
+		get body() {
+			return response.sent;
+		},
 		events: (data[0] ?? []).map((item) => item.json),
 		unrecognized: (data[1] ?? []).map((item) => item.json),
 		logs,
@@ -111,5 +136,7 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 			response.statusCode = status;
 			response.emit('finish');
 		},
+		store,
+		responseHeaders,
 	};
 }

@@ -91,7 +91,7 @@ describe('Tracebuzz Trigger', () => {
 	it('still requires the header on the test call', async () => {
 		const call = await callWebhook(node, { body: '' }, { credentials: credentialsFor(tracebuzz) });
 		expect(call.status).toBe(401);
-		expect(call.body).toEqual({ error: 'unauthorized', reason: 'missing authentication header' });
+		expect(call.body).toEqual({ error: 'unauthorized', reason: 'authentication header missing or does not match' });
 	});
 
 	it('keeps an authenticated body that does not parse, on the Unrecognized output', async () => {

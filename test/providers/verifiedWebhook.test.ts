@@ -41,7 +41,8 @@ describe('Verified Webhook Trigger presets, from the senders\' published example
 			event: 'ping',
 			eventId: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
 			occurredAt: null,
-			deliveryKey: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+			// X-GitHub-Delivery is not signed: the key is the signed body's (F3)
+			deliveryKey: `sha256:${sha256Hex('Hello, World!')}`,
 			data: { text: 'Hello, World!' },
 		});
 		const wrong = await send({ preset: 'github' }, 'another secret', 'Hello, World!', { 'X-Hub-Signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17' });
@@ -139,7 +140,7 @@ describe('Verified Webhook Trigger presets, from the senders\' published example
 		const ok = await send({ preset: 'tracebuzz', headerName: 'X-Token' }, 'tb-secret', JSON.stringify(tracebuzz), { 'x-token': 'tb-secret' });
 		expect(ok.events[0]).toMatchObject({ provider: 'tracebuzz', event: 'newResult', data: { type: 'privateMessage', author: 'customer' } });
 		const missing = await send({ preset: 'tracebuzz', headerName: 'X-Token' }, 'tb-secret', JSON.stringify(tracebuzz), {});
-		expect(missing.body).toEqual({ error: 'unauthorized', reason: 'missing authentication header' });
+		expect(missing.body).toEqual({ error: 'unauthorized', reason: 'authentication header missing or does not match' });
 	});
 });
 
@@ -188,7 +189,7 @@ describe('Verified Webhook Trigger custom scheme', () => {
 	it('an API key in a named header, and the previous secret', async () => {
 		const parameters = { preset: 'custom', scheme: 'header', headerName: 'X-Api-Key' };
 		expect((await send(parameters, 'k1', '{"a":1}', { 'x-api-key': 'k0' }, 'k0')).status).toBe(200);
-		expect((await send(parameters, 'k1', '{"a":2}', { 'x-api-key': 'nope' }, 'k0')).body).toEqual({ error: 'unauthorized', reason: 'authentication header does not match' });
+		expect((await send(parameters, 'k1', '{"a":2}', { 'x-api-key': 'nope' }, 'k0')).body).toEqual({ error: 'unauthorized', reason: 'authentication header missing or does not match' });
 	});
 
 	it.each([

@@ -71,12 +71,16 @@ export const Reasons = {
 	noHeaderName: 'credential has no header name configured',
 	missingHeader: (name: string) => `missing ${name} header`,
 	headerMismatch: (name: string) => `${name} header does not match`,
-	missingAuthHeader: 'missing authentication header',
-	authHeaderMismatch: 'authentication header does not match',
+	/**
+	 * For a header name the user chose: one reason whether the header is missing or its value is
+	 * wrong, so that an answer does not tell a guesser that the name is right.
+	 */
+	authHeaderRejected: 'authentication header missing or does not match',
 	missingSignature: 'missing signature header',
 	malformedSignature: 'malformed signature',
 	signatureMismatch: 'signature mismatch',
 	missingTimestamp: 'missing timestamp',
+	malformedTimestamp: 'timestamp is not Unix seconds',
 	staleTimestamp: 'timestamp outside the allowed tolerance',
 	missingId: 'missing message id header',
 	malformedSecret: 'credential secret is not in the expected format',
@@ -109,12 +113,14 @@ function verifyHeaderSecret(
 	// a header name the user chose is part of what the caller must know: do not echo it
 	const named = fixedName !== null && verification.nameIsSecret !== true;
 	const received = getHeader(request.headers, headerName);
-	if (received === undefined || received === '') return { ok: false, reason: named ? Reasons.missingHeader(fixedName) : Reasons.missingAuthHeader };
-	// every candidate is compared, so the time does not tell which one matched
-	const index = matchSecret(received, previous === undefined ? [current] : [current, previous]);
+	if (named && (received === undefined || received === '')) return { ok: false, reason: Reasons.missingHeader(fixedName) };
+	// every candidate is compared, so the time does not tell which one matched (nor, for a name
+	// the user chose, whether the header was there at all: a missing one is compared as empty,
+	// which never matches, the secrets being non-empty)
+	const index = matchSecret(received ?? '', previous === undefined ? [current] : [current, previous]);
 	if (index === 0) return OK_CURRENT;
 	if (index === 1) return OK_PREVIOUS;
-	return { ok: false, reason: named ? Reasons.headerMismatch(fixedName) : Reasons.authHeaderMismatch };
+	return { ok: false, reason: named ? Reasons.headerMismatch(fixedName) : Reasons.authHeaderRejected };
 }
 
 const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 };
@@ -278,11 +284,16 @@ function verifyHmac(verification: HmacVerification, request: IncomingRequest, cu
 	const template = typeof verification.signedPayload === 'object' ? verification.signedPayload.template : undefined;
 	const timestamp = verification.timestampHeader ? getHeader(request.headers, verification.timestampHeader)?.trim() : layoutTimestamp;
 	const needsTimestamp = verification.toleranceSeconds !== undefined || template?.includes('{timestamp}') === true;
-	if (needsTimestamp && !timestamp) return { ok: false, reason: Reasons.missingTimestamp };
+	if (needsTimestamp) {
+		if (!timestamp) return { ok: false, reason: Reasons.missingTimestamp };
+		// always checked, with a tolerance or without: a timestamp that may hold any character
+		// makes a template such as `{timestamp}.{body}` ambiguous (part of the body could be read
+		// as part of the timestamp, and the rest accepted as a body that was never signed)
+		if (!isUnixSeconds(timestamp)) return { ok: false, reason: Reasons.malformedTimestamp };
+	}
 	if (verification.toleranceSeconds !== undefined) {
-		const seconds = /^\d{1,12}$/.test(timestamp!) ? Number(timestamp) : NaN;
 		const now = (request.nowMs ?? Date.now()) / 1000;
-		if (!(Math.abs(now - seconds) <= verification.toleranceSeconds)) return { ok: false, reason: Reasons.staleTimestamp };
+		if (!(Math.abs(now - Number(timestamp)) <= verification.toleranceSeconds)) return { ok: false, reason: Reasons.staleTimestamp };
 	}
 	const id = verification.idHeader ? getHeader(request.headers, verification.idHeader)?.trim() : undefined;
 	if (template?.includes('{id}') && !id) return { ok: false, reason: Reasons.missingId };
@@ -304,6 +315,16 @@ function verifyHmac(verification: HmacVerification, request: IncomingRequest, cu
 		}
 	}
 	return { ok: false, reason: Reasons.signatureMismatch };
+}
+
+/** 1 to 12 decimal digits: Unix seconds, the form of every timestamp the schemes here sign. */
+function isUnixSeconds(text: string): boolean {
+	if (text.length > 12) return false;
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (code < 0x30 || code > 0x39) return false;
+	}
+	return true;
 }
 
 function matchHmac(
