@@ -111,7 +111,8 @@ function delivery(t: PresetTarget, signing: Signing = {}): Delivery {
 	const secret = signing.which === 'previous' ? t.previousSecret : t.secret;
 	if (t.id === 'github') {
 		const event = 'pull_request';
-		const body = JSON.stringify(buildPresetSample(findPreset('github')!, event));
+		// unique per delivery: a GitHub delivery is keyed on its signed body (X-GitHub-Delivery is unsigned)
+		const body = JSON.stringify({ ...buildPresetSample(findPreset('github')!, event), e2eDelivery: randomUUID() });
 		const request = prepareRequest('github', body, { url, secret, event, tamper: signing.tamper });
 		return { request, event, eventId: request.headers['X-GitHub-Delivery'] };
 	}
