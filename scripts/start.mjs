@@ -122,7 +122,7 @@ process.stdout.write(
 		`  Nodes:     ${names.join(', ')}`,
 		`             in the node panel, search "${NODE_SEARCH_TERM}"; Settings → Community nodes lists ${registered.packageName} ${registered.installedVersion}`,
 		'  Try one:   add a Chatzuri Trigger, give it a credential, click Listen for test event, copy its Test URL, then run here:',
-		`             VERIFIED_WEBHOOKS_SECRET=<the credential's Secret Key> npx n8n-nodes-verified-webhooks send chatzuri message.received --url ${url}/webhook-test/<id>/webhook`,
+		`             VERIFIED_WEBHOOKS_SECRET=<the credential's Secret Key> npx verified-webhooks send chatzuri message.received --url ${url}/webhook-test/<id>/webhook`,
 		`  n8n's log: ${logFile}`,
 		`  Data (workflows, credentials, SQLite) stays in ${userFolder}. Ctrl-C stops n8n.`,
 		'',

@@ -12,8 +12,8 @@ const { performance } = require('perf_hooks');
 const DIST = process.env.BENCH_DIST ? require('path').resolve(process.env.BENCH_DIST) : require('path').join(__dirname, '..', '..', 'dist');
 const dist = (p) => require(`${DIST}/${p}`);
 const { PROVIDERS } = dist('nodes/shared/providers');
-const { buildSample } = dist('cli/samples');
-const { prepareRequest } = dist('cli/send');
+const { buildSample } = require('../../packages/cli/dist/lib');
+const { prepareRequest } = require('../../packages/cli/dist/lib');
 const { DedupeStore, DEFAULT_DEDUPE_MAX_ENTRIES, resetDedupeStores, dedupeStoreFor } = dist('nodes/shared/core/dedupe');
 
 const NODES = {

@@ -21,8 +21,8 @@ import { performance } from 'node:perf_hooks';
 
 import autocannon from 'autocannon';
 
-import { prepareRequest } from '../../cli/send';
-import { buildSample } from '../../cli/samples';
+import { prepareRequest } from '../../packages/cli/src/send';
+import { buildSample } from '../../packages/cli/src/samples';
 import { FIXTURES, type ProviderFixture } from '../../test/e2e/fixtures';
 import { N8nHarness, log, uniqueTag, waitFor, type HttpResponse, type WorkflowSpec } from '../../test/e2e/harness';
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'crypto';
 
-import { prepareRequest } from '../../cli/send';
-import { buildPresetSample, findPreset } from '../../cli/presets';
+import { prepareRequest } from '../../packages/cli/src/send';
+import { buildPresetSample, findPreset } from '../../packages/cli/src/presets';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { callWebhook } from '../helpers/webhookContext';

@@ -3,11 +3,11 @@ import type { AddressInfo } from 'net';
 
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { main } from '../../cli/index';
-import { buildPresetSample, findPreset, PRESET_EVENTS } from '../../cli/presets';
+import { main } from '../../packages/cli/src/index';
+import { buildPresetSample, findPreset, PRESET_EVENTS } from '../../packages/cli/src/presets';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
-import { buildSample, catalogue } from '../../cli/samples';
-import { prepareRequest, sendMany } from '../../cli/send';
+import { buildSample, catalogue } from '../../packages/cli/src/samples';
+import { prepareRequest, sendMany } from '../../packages/cli/src/send';
 import { ApiRtcTrigger } from '../../nodes/ApiRtcTrigger/ApiRtcTrigger.node';
 import { BuzzBipTrigger } from '../../nodes/BuzzBipTrigger/BuzzBipTrigger.node';
 import { BuzzeasyTrigger } from '../../nodes/BuzzeasyTrigger/BuzzeasyTrigger.node';

@@ -2,7 +2,7 @@ import { createHmac } from 'crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
-import { main } from '../../cli/index';
+import { main } from '../../packages/cli/src/index';
 import { PROVIDERS } from '../../nodes/shared/providers';
 
 /**
@@ -151,7 +151,7 @@ describe('send refuses what cannot work, and says why (exit 2)', () => {
 		const r = await run(['send', 'github', 'push', '--secret', 'x', '--header', 'X-A']);
 		expect(r.status).toBe(2);
 		expect(r.errors).toContain('send has no option --header (did you mean --header-name?)');
-		expect(r.errors).toContain('Usage: npx n8n-nodes-verified-webhooks send <provider> <event> --url <url> [options]');
+		expect(r.errors).toContain('Usage: npx verified-webhooks send <provider> <event> --url <url> [options]');
 		expect(r.errors).not.toMatch(/positional argument|Unknown option/);
 		const missing = await run(['send', 'github', 'push', '--url']);
 		expect(missing.status).toBe(2);

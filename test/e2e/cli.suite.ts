@@ -1,5 +1,5 @@
 /**
- * The `send` command itself (dist/cli/index.js, as `npx n8n-nodes-verified-webhooks send` runs it)
+ * The `send` command itself (packages/cli/dist/index.js, as `npx verified-webhooks send` runs it)
  * against the real n8n: one execution per event sent, and `--repeat 5` still one.
  */
 import { execFile } from 'node:child_process';
@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { executionsOf, waitForExecutions, webhookUrl } from './context';
 import { TARGETS, webhookPath } from './providers.suite';
 
-const CLI = path.join(__dirname, '..', '..', 'dist', 'cli', 'index.js');
+const CLI = path.join(__dirname, '..', '..', 'packages', 'cli', 'dist', 'index.js');
 
 function runSend(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
 	return new Promise((resolve) => {

@@ -2,7 +2,7 @@
  * What the suites of one end-to-end run share: the one n8n (set by run.e2e.test.ts before any test
  * runs) and the helpers that send to it and read its executions back.
  */
-import { sendRequest, type PreparedRequest, type SendResult } from '../../cli/send';
+import { sendRequest, type PreparedRequest, type SendResult } from '../../packages/cli/src/send';
 import { waitFor, type Execution, type HttpResponse, type N8nHarness, type WorkflowSpec, type CredentialSpec } from './harness';
 
 /** What a suite adds to the run: its workflows, credentials and the webhooks to wait for. */

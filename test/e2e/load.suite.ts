@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { sendMany, type SendResult } from '../../cli/send';
+import { sendMany, type SendResult } from '../../packages/cli/src/send';
 import { n8n } from './context';
 import { log, type Execution } from './harness';
 import { buildLoadEvents, type LoadEvent } from './loadEvents';

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 
-import { buildSample, catalogue } from '../../cli/samples';
-import { prepareRequest, type PreparedRequest } from '../../cli/send';
+import { buildSample, catalogue } from '../../packages/cli/src/samples';
+import { prepareRequest, type PreparedRequest } from '../../packages/cli/src/send';
 import type { ProviderFixture, ProviderId } from './fixtures';
 
 export interface LoadEvent {

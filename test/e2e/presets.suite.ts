@@ -9,9 +9,9 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 
-import { main } from '../../cli/index';
-import { buildPresetSample, findPreset } from '../../cli/presets';
-import { prepareRequest, type PrepareOptions, type PreparedRequest } from '../../cli/send';
+import { main } from '../../packages/cli/src/index';
+import { buildPresetSample, findPreset } from '../../packages/cli/src/presets';
+import { prepareRequest, type PrepareOptions, type PreparedRequest } from '../../packages/cli/src/send';
 import { ISO_UTC, executionsOf, expectJsonBody, expectNoNewExecutions, n8n, outputs, send, waitForExecutions, type SuiteSetup } from './context';
 import type { HttpResponse, N8nHarness } from './harness';
 

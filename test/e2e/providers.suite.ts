@@ -6,7 +6,7 @@
  * `prepareRequest`, as `n8n-nodes-verified-webhooks send` makes them. Runs on the one n8n of
  * run.e2e.test.ts.
  */
-import { prepareRequest, type Tamper } from '../../cli/send';
+import { prepareRequest, type Tamper } from '../../packages/cli/src/send';
 import { ISO_UTC, executionsOf as executionsOfId, expectJsonBody, expectNoNewExecutions, n8n, outputs, waitForExecutions, type SuiteSetup } from './context';
 import { FIXTURES, type ProviderFixture } from './fixtures';
 import { uniqueTag, type Execution, type HttpResponse, type N8nHarness, type WorkflowSpec } from './harness';

@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { prepareRequest } from '../../cli/send';
+import { prepareRequest } from '../../packages/cli/src/send';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { hmacDigest } from '../../nodes/shared/core/verify';
 import {

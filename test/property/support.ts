@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { buildSample } from '../../cli/samples';
+import { buildSample } from '../../packages/cli/src/samples';
 import { ApiRtcTrigger } from '../../nodes/ApiRtcTrigger/ApiRtcTrigger.node';
 import { apiRtc } from '../../nodes/ApiRtcTrigger/apirtc.definition';
 import { BuzzBipTrigger } from '../../nodes/BuzzBipTrigger/BuzzBipTrigger.node';

@@ -5,7 +5,7 @@
 import { createHash } from 'crypto';
 import * as crypto from 'crypto';
 
-import { buildSample } from '../../cli/samples';
+import { buildSample } from '../../packages/cli/src/samples';
 import { BuzzBipTrigger } from '../../nodes/BuzzBipTrigger/BuzzBipTrigger.node';
 import { buzzBip } from '../../nodes/BuzzBipTrigger/buzzbip.definition';
 import { BuzzeasyTrigger } from '../../nodes/BuzzeasyTrigger/BuzzeasyTrigger.node';

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomInt, randomUUID } from 'crypto';
 
-import { signWith } from '../nodes/shared/core/sign';
-import { PRESETS, type Preset } from '../nodes/VerifiedWebhookTrigger/presets';
+import { signWith } from '../../../nodes/shared/core/sign';
+import { PRESETS, type Preset } from '../../../nodes/VerifiedWebhookTrigger/presets';
 
 /** Example event names per preset, for `list` and as defaults; any name the sender uses works. */
 export const PRESET_EVENTS: Record<string, string[]> = {

@@ -1,10 +1,10 @@
 import { randomBytes, randomInt } from 'crypto';
 
-import { ApiRtcApi } from '../credentials/ApiRtcApi.credentials';
-import { TracebuzzApi } from '../credentials/TracebuzzApi.credentials';
-import { DANGEROUS_KEYS, isPlainObject } from '../nodes/shared/core/json';
-import type { ProviderDefinition } from '../nodes/shared/definition';
-import { PROVIDERS } from '../nodes/shared/providers';
+import { ApiRtcApi } from '../../../credentials/ApiRtcApi.credentials';
+import { TracebuzzApi } from '../../../credentials/TracebuzzApi.credentials';
+import { DANGEROUS_KEYS, isPlainObject } from '../../../nodes/shared/core/json';
+import type { ProviderDefinition } from '../../../nodes/shared/definition';
+import { PROVIDERS } from '../../../nodes/shared/providers';
 
 export interface SampleOptions {
 	/** Chatzuri: the channel of a message.received event. */

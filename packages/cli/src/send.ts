@@ -1,8 +1,8 @@
 import { randomBytes, randomInt } from 'crypto';
 import { performance } from 'perf_hooks';
 
-import { signRequest, type SignOptions } from '../nodes/shared/core/sign';
-import type { HmacVerification, Verification } from '../nodes/shared/core/verify';
+import { signRequest, type SignOptions } from '../../../nodes/shared/core/sign';
+import type { HmacVerification, Verification } from '../../../nodes/shared/core/verify';
 import { findPreset, githubBody, presetHeaders, type GitHubContentType } from './presets';
 import { getProvider } from './samples';
 

@@ -2,12 +2,12 @@
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
 
-import { hmacKey, type Verification } from '../nodes/shared/core/verify';
+import { hmacKey, type Verification } from '../../../nodes/shared/core/verify';
 import { buildPresetSample, findPreset, GITHUB_DEFAULT_CONTENT_TYPE, PRESET_EVENTS, type GitHubContentType } from './presets';
 import { buildSample, catalogue, defaultHeaderName, getProvider, providerIds, SampleError, setPath } from './samples';
 import { percentile, prepareRequest, sendMany, type PreparedRequest, type SendResult, type Tamper } from './send';
 
-const COMMAND = 'npx n8n-nodes-verified-webhooks';
+const COMMAND = 'npx verified-webhooks';
 export const SECRET_ENV = 'VERIFIED_WEBHOOKS_SECRET';
 export const HEADER_NAME_ENV = 'VERIFIED_WEBHOOKS_HEADER_NAME';
 
