@@ -77,7 +77,7 @@ export function describeTriggerContract(node: INodeType, definition: ProviderDef
 			credentials?: IDataObject;
 		}
 		const rejections: Rejection[] = [
-			{ what: 'a missing auth header', body: text, headers: { 'content-type': 'application/json' }, reason: /^missing / },
+			{ what: 'a missing auth header', body: text, headers: { 'content-type': 'application/json' }, reason: /^missing |^authentication header missing or does not match$/ },
 			{ what: 'a wrong secret', body: text, headers: signedHeaders(definition, text, 'wrong-secret'), reason: /does not match|signature mismatch/ },
 			{
 				what: 'an empty secret in the credential',
