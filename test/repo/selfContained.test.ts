@@ -102,7 +102,8 @@ export function findOutsideReferences(file: string, text: string): Finding[] {
 			const fixed = literal.includes('${') ? literal.slice(0, literal.indexOf('${')).replace(/[^/]*$/, '') : literal;
 			const isSpecifier = kind === 'code' && MODULE_SPECIFIER_BEFORE.test(line.slice(0, m.index));
 			if (escapes(dir, fixed)) found(`a relative path above the repository (from ${dir}/): ${literal}`);
-			else if (!isSpecifier && escapes('', fixed)) found(`a relative path above the repository (from the root, the working directory): ${literal}`);
+			// a JSON config's paths (tsconfig's extends, rootDir) are relative to its own folder only
+			else if (!isSpecifier && !file.endsWith('.json') && escapes('', fixed)) found(`a relative path above the repository (from the root, the working directory): ${literal}`);
 		}
 	});
 	// chains may span lines: match on the whole text, report the line they start on
@@ -162,6 +163,11 @@ describe('the detector', () => {
 			'names the variable that pointed outside the repository',
 			'a path chain that climbs above the repository (from test/helpers)',
 		]);
+	});
+
+	it("reads a JSON config's paths from its own folder", () => {
+		expect(reasons('packages/cli/tsconfig.json', '{ "extends": "../../tsconfig.json", "rootDir": "../.." }')).toEqual([]);
+		expect(reasons('packages/cli/tsconfig.json', '{ "extends": "../../../shared/tsconfig.json" }')).toHaveLength(1);
 	});
 
 	it('finds each way out of the repository', () => {
