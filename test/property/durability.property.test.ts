@@ -25,7 +25,7 @@ afterEach(() => resetDedupeStores());
 // The schedule below moves one request at a time, so a copy that waits for an in-flight first
 // delivery (F10) would wait out the whole bound while the first cannot move: here the bound is
 // 0, i.e. every such copy meets a first that has not settled in time and is answered 503 (it
-// starts nothing and is not answered 200). test/property/inFlight*.property.test.ts plays the
+// starts nothing and is not answered 200). test/providers/redteam.test.ts (F10) plays the
 // copies concurrently with the real bound.
 const defaultWait = inFlightWait.ms;
 beforeAll(() => {
