@@ -244,8 +244,7 @@ export async function handleWebhook(
 		// an id the signature does not cover (an unsigned header) names the event, but does not key
 		// it: a replay of the signed body with a new id must still be a duplicate
 		const keyedById = described.eventId !== null && described.eventIdSigned !== false;
-		const hadEventId = keyedById;
-		if (lastHadEventId.get(definition.provider) !== hadEventId) lastHadEventId.set(definition.provider, hadEventId);
+		if (lastHadEventId.get(definition.provider) !== keyedById) lastHadEventId.set(definition.provider, keyedById);
 
 		// 3. filter
 		if (!eventSelected(this.getNodeParameter('events', []), described.event)) {
