@@ -2,7 +2,7 @@ import { z } from 'zod/v4';
 
 import { DANGEROUS_KEYS } from '../shared/core/json';
 import { toIsoUtc } from '../shared/core/time';
-import type { ProviderDefinition } from '../shared/definition';
+import type { RegisteredProvider } from '../shared/definition';
 import { integer, numeric } from '../shared/fields';
 
 export const OBJECTS = ['ticket', 'media', 'conversation'] as const;
@@ -158,7 +158,7 @@ export function nestDottedKeys(source: Record<string, unknown>): Record<string, 
 	return out;
 }
 
-export const apiRtc: ProviderDefinition<ApiRtcEvent> = {
+export const apiRtc: RegisteredProvider<ApiRtcEvent> = {
 	provider: 'apirtc',
 	displayName: 'ApiRTC',
 	nodeName: 'apiRtcTrigger',
@@ -166,7 +166,14 @@ export const apiRtc: ProviderDefinition<ApiRtcEvent> = {
 	description: 'Starts the workflow when ApiRTC (Apizee) sends a ticket, media or conversation event, after checking a custom header',
 	setupHint:
 		'In the ApiRTC Console, open Company → Company account → Settings → WebHooks: paste this node\'s Production URL, add an HTTP header with the name and value of this credential, and tick Activate.',
-	credential: { name: 'apiRtcApi', secret: 'headerValue', previousSecret: 'previousHeaderValue', headerName: 'headerName' },
+	credential: {
+		name: 'apiRtcApi', secret: 'headerValue', previousSecret: 'previousHeaderValue', headerName: 'headerName',
+		fields: {
+			headerName: { displayName: 'Header Name', default: 'X-Webhook-Secret', description: 'In the ApiRTC Console, Company → Company account → Settings → WebHooks, the name of the HTTP header you add. Any case is accepted.' },
+			secret: { displayName: 'Header Value', description: 'The secret content of that header, the same in ApiRTC and here. Use a long random value.' },
+			previousSecret: { displayName: 'Previous Header Value', description: 'Optional. While you change the value in ApiRTC, requests with this old value are accepted too. Empty it once the rotation is done.' },
+		},
+	},
 	verification: { type: 'header', header: null },
 	defaultHeaders: { 'User-Agent': 'Cloud Apizee' },
 	events: OBJECTS.flatMap((object) =>
@@ -209,6 +216,17 @@ export const apiRtc: ProviderDefinition<ApiRtcEvent> = {
 				!Array.isArray(value) || value.length === 0 || (typeof body.props?.state === 'string' && value.includes(body.props.state)),
 		},
 	],
+	samples: {
+		fresh: (body, event, source) => {
+			const [object, action] = event.split('.');
+			body.event = action;
+			body.object = object;
+			body.time = Math.floor(source.now.getTime() / 1000);
+			// conversations have a public UID (8-4-4-4-12), tickets and media an integer
+			body.objectId = object === 'conversation' ? source.token(32).replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-') : source.integer();
+		},
+		text: { event: 'ticket.update', path: 'props.comment' },
+	},
 	examples: [
 		{ title: 'Ticket updated', body: { event: 'update', time: 1575976413, object: 'ticket', objectId: 100, props: { state: 'invited' } } },
 		{

@@ -1,7 +1,8 @@
 import { z } from 'zod/v4';
 
+import { isPlainObject } from '../shared/core/json';
 import { toIsoUtc } from '../shared/core/time';
-import type { ProviderDefinition } from '../shared/definition';
+import type { RegisteredProvider } from '../shared/definition';
 
 export const BUZZBIP_EVENTS = [
 	{ name: 'Message Received', value: 'message.received', description: 'A contact sent an inbound message' },
@@ -36,7 +37,7 @@ const envelope = z.looseObject({
 
 export type BuzzBipEvent = z.infer<typeof envelope>;
 
-export const buzzBip: ProviderDefinition<BuzzBipEvent> = {
+export const buzzBip: RegisteredProvider<BuzzBipEvent> = {
 	provider: 'buzzbip',
 	displayName: 'BuzzBip',
 	nodeName: 'buzzBipTrigger',
@@ -44,7 +45,13 @@ export const buzzBip: ProviderDefinition<BuzzBipEvent> = {
 	description: 'Starts the workflow when BuzzBip sends a webhook event, after checking its X-BuzzBip-Signature',
 	setupHint:
 		'In your BuzzBip workspace, open Settings → Developer → Webhooks → Add Webhook: paste this node\'s Production URL, select the events, save, and copy the signing secret into this credential.',
-	credential: { name: 'buzzBipApi', secret: 'signingSecret', previousSecret: 'previousSigningSecret' },
+	credential: {
+		name: 'buzzBipApi', secret: 'signingSecret', previousSecret: 'previousSigningSecret',
+		fields: {
+			secret: { displayName: 'Signing Secret', description: 'Shown by BuzzBip when you save a webhook (Settings → Developer → Webhooks). BuzzBip signs every request with it (HMAC-SHA256 in the X-BuzzBip-Signature header).' },
+			previousSecret: { displayName: 'Previous Signing Secret', description: 'Optional. While you roll the secret in BuzzBip, requests signed with this old secret are accepted too. Empty it once the rotation is done.' },
+		},
+	},
 	verification: {
 		type: 'hmac',
 		algorithm: 'sha256',
@@ -63,6 +70,22 @@ export const buzzBip: ProviderDefinition<BuzzBipEvent> = {
 		occurredAt: toIsoUtc(body.createdAt),
 		data: { ...body.data },
 	}),
+	samples: {
+		fresh: (body, event, source) => {
+			body.id = `evt_${source.token(12)}`;
+			body.type = event;
+			body.createdAt = source.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+			// BuzzBip documents the data of message.received only; the others carry their ids
+			const [kind] = event.split('.');
+			const contactId = `cnt_${source.token(12)}`;
+			const conversationId = `conv_${source.token(12)}`;
+			if (kind === 'message' && isPlainObject(body.data)) Object.assign(body.data, { messageId: `msg_${source.token(12)}`, conversationId, contactId });
+			else if (kind === 'conversation') body.data = { conversationId, contactId, channel: 'whatsapp' };
+			else if (kind === 'contact') body.data = { contactId, channel: 'whatsapp', from: '+21612345678' };
+			else body.data = { workflowId: `wf_${source.token(12)}`, contactId };
+		},
+		text: { event: 'message.received', path: 'data.body' },
+	},
 	examples: [
 		{
 			title: 'Message received',

@@ -1,7 +1,7 @@
 import { z } from 'zod/v4';
 
 import { toIsoUtc } from '../shared/core/time';
-import type { ProviderDefinition } from '../shared/definition';
+import type { RegisteredProvider } from '../shared/definition';
 
 /** Buzzeasy's "Work item schema" (draft-07); extra fields are kept rather than refused. */
 const workItem = z.looseObject({
@@ -28,7 +28,7 @@ const workItem = z.looseObject({
 
 export type BuzzeasyWorkItem = z.infer<typeof workItem>;
 
-export const buzzeasy: ProviderDefinition<BuzzeasyWorkItem> = {
+export const buzzeasy: RegisteredProvider<BuzzeasyWorkItem> = {
 	provider: 'buzzeasy',
 	displayName: 'Buzzeasy',
 	nodeName: 'buzzeasyTrigger',
@@ -36,7 +36,13 @@ export const buzzeasy: ProviderDefinition<BuzzeasyWorkItem> = {
 	description: 'Starts the workflow when Buzzeasy sends a work item, after checking its x-api-key header',
 	setupHint:
 		'In the Buzzeasy portal, open Integration → Service Hooks: enter the same API key as in this credential, paste this node\'s Production URL as the callback URL of each event you want, and switch the event on.',
-	credential: { name: 'buzzeasyApi', secret: 'apiKey', previousSecret: 'previousApiKey' },
+	credential: {
+		name: 'buzzeasyApi', secret: 'apiKey', previousSecret: 'previousApiKey',
+		fields: {
+			secret: { displayName: 'API Key', description: 'A secret you choose, entered in the Buzzeasy portal under Integration → Service Hooks. Buzzeasy sends it in the x-api-key header of every callback.' },
+			previousSecret: { displayName: 'Previous API Key', description: 'Optional. While you change the key in Buzzeasy, requests with this old key are accepted too. Empty it once the rotation is done.' },
+		},
+	},
 	verification: { type: 'header', header: 'x-api-key' },
 	events: [
 		{
@@ -55,6 +61,18 @@ export const buzzeasy: ProviderDefinition<BuzzeasyWorkItem> = {
 		occurredAt: toIsoUtc(body.closedAt) ?? toIsoUtc(body.createdAt),
 		data: { ...body },
 	}),
+	samples: {
+		fresh: (body, _event, source) => {
+			// Buzzeasy writes seven fractional digits
+			const time = (date: Date) => date.toISOString().replace(/\.(\d{3})Z$/, (_, ms: string) => `.${ms}${String(source.integer() % 10_000).padStart(4, '0')}Z`);
+			body.id = source.token(32);
+			body.createdAt = time(new Date(source.now.getTime() - 120_000));
+			body.closedAt = time(source.now);
+			body.customerId = source.token(32);
+			body.primaryConversationId = source.token(32);
+		},
+		text: { event: 'workItem', path: 'notes' },
+	},
 	examples: [
 		{
 			title: 'Work item',

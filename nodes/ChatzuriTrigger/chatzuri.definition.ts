@@ -1,6 +1,7 @@
 import { z } from 'zod/v4';
 
-import type { ProviderDefinition } from '../shared/definition';
+import { isPlainObject } from '../shared/core/json';
+import type { RegisteredProvider } from '../shared/definition';
 import { integer } from '../shared/fields';
 
 export const CHANNELS = ['whatsapp', 'telegram', 'facebook', 'instagram', 'email', 'web'] as const;
@@ -74,7 +75,7 @@ const channelNames: Record<(typeof CHANNELS)[number], string> = {
 	web: 'Web Chat',
 };
 
-export const chatzuri: ProviderDefinition<ChatzuriEvent> = {
+export const chatzuri: RegisteredProvider<ChatzuriEvent> = {
 	provider: 'chatzuri',
 	displayName: 'Chatzuri',
 	nodeName: 'chatzuriTrigger',
@@ -82,7 +83,13 @@ export const chatzuri: ProviderDefinition<ChatzuriEvent> = {
 	description: 'Starts the workflow when a Chatzuri agent sends a webhook event, after checking its x-chatzuri-signature',
 	setupHint:
 		'In Chatzuri, open your agent\'s webhook settings: paste this node\'s Production URL as the webhook URL and copy the secret key into this credential.',
-	credential: { name: 'chatzuriApi', secret: 'secretKey', previousSecret: 'previousSecretKey' },
+	credential: {
+		name: 'chatzuriApi', secret: 'secretKey', previousSecret: 'previousSecretKey',
+		fields: {
+			secret: { displayName: 'Secret Key', description: 'The secret key of your Chatzuri agent\'s webhook. Chatzuri signs every request with it (HMAC-SHA1 in the x-chatzuri-signature header).' },
+			previousSecret: { displayName: 'Previous Secret Key', description: 'Optional. While you change the key in Chatzuri, requests signed with this old key are accepted too. Empty it once the rotation is done.' },
+		},
+	},
 	verification: {
 		type: 'hmac',
 		algorithm: 'sha1',
@@ -112,6 +119,13 @@ export const chatzuri: ProviderDefinition<ChatzuriEvent> = {
 		},
 	],
 	acknowledgement: { status: 'accepted' },
+	samples: {
+		fresh: (body, _event, source) => {
+			if (isPlainObject(body.payload)) body.payload.conversationId = `conv_${source.token(12)}`;
+		},
+		text: { event: 'message.received', path: 'payload.message' },
+		variants: { name: 'channel', path: 'channel', events: ['message.received'], values: CHANNELS },
+	},
 	examples: [
 		{
 			title: 'Lead submitted',

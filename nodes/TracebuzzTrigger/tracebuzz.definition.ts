@@ -2,7 +2,7 @@ import { z } from 'zod/v4';
 
 import { toIsoUtc } from '../shared/core/time';
 import { isPlainObject } from '../shared/core/json';
-import type { ProviderDefinition } from '../shared/definition';
+import type { RegisteredProvider } from '../shared/definition';
 import { integer } from '../shared/fields';
 
 export const MESSAGE_TYPES: Record<number, string> = {
@@ -77,7 +77,7 @@ function normalize(body: TracebuzzEvent): Record<string, unknown> {
 	return { ...body };
 }
 
-export const tracebuzz: ProviderDefinition<TracebuzzEvent> = {
+export const tracebuzz: RegisteredProvider<TracebuzzEvent> = {
 	provider: 'tracebuzz',
 	displayName: 'Tracebuzz',
 	nodeName: 'tracebuzzTrigger',
@@ -85,7 +85,14 @@ export const tracebuzz: ProviderDefinition<TracebuzzEvent> = {
 	description: 'Starts the workflow when Tracebuzz sends a webhook event, after checking its custom header',
 	setupHint:
 		'In Tracebuzz, open Profile → Webhooks: paste this node\'s Production URL as the URL, pick the event types, and set Custom header name and Custom header content to the values of this credential. Tracebuzz calls the URL when you save there: publish the workflow first.',
-	credential: { name: 'tracebuzzApi', secret: 'headerValue', previousSecret: 'previousHeaderValue', headerName: 'headerName' },
+	credential: {
+		name: 'tracebuzzApi', secret: 'headerValue', previousSecret: 'previousHeaderValue', headerName: 'headerName',
+		fields: {
+			headerName: { displayName: 'Header Name', default: 'X-Webhook-Secret', description: 'In Tracebuzz, Profile → Webhooks → Custom header name. Any case is accepted.' },
+			secret: { displayName: 'Header Value', description: 'The secret content of that header, the same in Tracebuzz and here. Use a long random value.' },
+			previousSecret: { displayName: 'Previous Header Value', description: 'Optional. While you change the value in Tracebuzz, requests with this old value are accepted too. Empty it once the rotation is done.' },
+		},
+	},
 	verification: { type: 'header', header: null },
 	events: [
 		{ name: 'New Message', value: 'newResult', description: 'A new customer message (and agent messages when own messages are included)' },
@@ -116,6 +123,23 @@ export const tracebuzz: ProviderDefinition<TracebuzzEvent> = {
 	// JSON object that names no event (a body that does not parse is not a ping: it is kept)
 	ping: (parsed) =>
 		(parsed.ok ? isPlainObject(parsed.value) && parsed.value.event === undefined : parsed.reason === 'empty body') ? { status: 'ok', ping: true } : undefined,
+	samples: {
+		fresh: (body, event, source) => {
+			body.event = event;
+			body.timestamp = Math.floor(source.now.getTime() / 1000);
+			if (event === 'newResult') {
+				body.uniqueId = body.resultId = source.integer();
+				body.caseId = source.integer();
+			} else if (event === 'caseClosed') {
+				body.caseId = source.integer();
+				body.resultId = source.integer();
+			} else {
+				body.oldPersonId = source.integer();
+				body.newPersonId = source.integer();
+			}
+		},
+		text: { event: 'caseClosed', path: 'note' },
+	},
 	examples: [
 		{
 			title: 'New incoming message',

@@ -1,5 +1,4 @@
 import {
-	NodeConnectionTypes,
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
 	type IDataObject,
@@ -10,7 +9,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { manualWebhookMethods, testCredential, URL_HINT } from '../shared/createTrigger';
+import { manualWebhookMethods, testCredential, triggerDescription, URL_HINT } from '../shared/createTrigger';
 import { optionsCollection } from '../shared/options';
 import { handleWebhook } from '../shared/pipeline';
 import { PROVIDERS } from '../shared/providers';
@@ -37,31 +36,28 @@ const SCHEME_PARAMETERS: Array<keyof SchemeParameters> = [
 ];
 
 const custom = { preset: ['custom'] };
+
+/** The providers whose secret travels in a header the user names (Tracebuzz, ApiRTC): the node asks for its name. */
+const NAMED_HEADER_PROVIDERS = Object.values(PROVIDERS)
+	.filter((provider) => provider.verification.type === 'header' && provider.verification.header === null)
+	.map((provider) => provider.provider);
 const customHmac = { preset: ['custom'], scheme: ['hmac'] };
 
 export class VerifiedWebhookTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Verified Webhook Trigger',
-		name: 'verifiedWebhookTrigger',
+		...triggerDescription({
+			displayName: 'Verified Webhook Trigger',
+			name: 'verifiedWebhookTrigger',
+			description: 'Starts the workflow on a webhook whose HMAC signature or secret header checks out: GitHub, Stripe, Slack, Shopify, Standard Webhooks or your own scheme',
+			icon: 'file:verifiedwebhook.svg',
+			subtitle: '={{$parameter["preset"]}}',
+			credential: CREDENTIAL.name,
+			properties: [],
+		}),
+		// n8n's lint reads these three in the node file itself
 		icon: { light: 'file:verifiedwebhook.svg', dark: 'file:verifiedwebhook.dark.svg' },
-		group: ['trigger'],
-		// 2: n8n evaluates an expression in its sandbox for every request to a version 1 webhook node
-		// (the Webhook node v1's binaryData option); the behaviour is the same in both versions
-		version: [1, 2],
-		defaultVersion: 2,
 		subtitle: '={{$parameter["preset"]}}',
-		description: 'Starts the workflow on a webhook whose HMAC signature or secret header checks out: GitHub, Stripe, Slack, Shopify, Standard Webhooks or your own scheme',
-		// the node panel's search reads displayName and codex.alias: "Verified Webhooks" finds the six
-		// nodes of this package and none of n8n's own
-		codex: { alias: ['Verified Webhooks'] },
-		defaults: { name: 'Verified Webhook Trigger' },
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Event', 'Unrecognized'],
 		credentials: [{ name: 'verifiedWebhookApi', required: true, testedBy: 'verifiedWebhookApiTest' }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived',
-				// n8n sends the webhookResponse the trigger returns, after it has stored the execution
-				responseData: '', path: 'webhook' }],
 		properties: [
 			{
 				displayName: `Paste this node's Production URL into the sender's webhook settings and put the same signing secret in the credential. ${URL_HINT}`,
@@ -112,7 +108,7 @@ export class VerifiedWebhookTrigger implements INodeType {
 				default: '',
 				placeholder: 'X-Webhook-Secret',
 				description: 'The custom header set in the sender\'s portal; any case',
-				displayOptions: { show: { preset: ['tracebuzz', 'apirtc'] } },
+				displayOptions: { show: { preset: NAMED_HEADER_PROVIDERS } },
 			},
 			{
 				displayName: 'Algorithm',

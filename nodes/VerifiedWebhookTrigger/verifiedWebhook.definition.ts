@@ -9,7 +9,15 @@ import type { ProviderDefinition } from '../shared/definition';
 import { PROVIDERS } from '../shared/providers';
 import { PRESETS, type Preset, type Source } from './presets';
 
-export const CREDENTIAL = { name: 'verifiedWebhookApi', secret: 'secret', previousSecret: 'previousSecret' };
+export const CREDENTIAL = {
+	name: 'verifiedWebhookApi',
+	secret: 'secret',
+	previousSecret: 'previousSecret',
+	fields: {
+		secret: { displayName: 'Secret', description: 'The signing secret (or API key) from the sender\'s webhook settings: e.g. GitHub\'s webhook secret, Stripe\'s whsec_… endpoint secret, Slack\'s signing secret, Shopify\'s app secret, a Standard Webhooks whsec_… secret' },
+		previousSecret: { displayName: 'Previous Secret', description: 'Optional. While you roll the secret at the sender, requests signed with this old secret are accepted too. Empty it once the rotation is done.' },
+	},
+};
 
 /** The node parameters that shape the scheme (see VerifiedWebhookTrigger.node.ts). */
 export interface SchemeParameters {

@@ -12,7 +12,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import type { ProviderDefinition } from './definition';
+import { providerFiles, type ProviderDefinition } from './definition';
 import { optionsCollection } from './options';
 import { handleWebhook } from './pipeline';
 
@@ -50,32 +50,35 @@ export function triggerProperties(definition: ProviderDefinition): INodeProperti
 	];
 }
 
-/**
- * The node description the factory derives from a definition. Each node file spells its own
- * description out as a literal (n8n's lint and scanner read node files statically); the provider
- * tests check that literal equals this.
- */
-export function buildDescription(definition: ProviderDefinition): INodeTypeDescription {
-	const name = definition.displayName;
+/** What every trigger of the package declares alike, the Verified Webhook Trigger included. */
+export function triggerDescription(node: {
+	displayName: string;
+	name: string;
+	description: string;
+	icon: INodeTypeDescription['icon'];
+	subtitle: string;
+	credential: string;
+	properties: INodeProperties[];
+}): INodeTypeDescription {
 	return {
-		displayName: `${name} Trigger`,
-		name: definition.nodeName,
-		icon: { light: `file:${definition.icon}`, dark: `file:${definition.icon.slice(0, -'.svg'.length)}.dark.svg` },
+		displayName: node.displayName,
+		name: node.name,
+		icon: node.icon,
 		group: ['trigger'],
 		// 2: n8n evaluates an expression in its sandbox for every request to a version 1 webhook node
 		// (the Webhook node v1's binaryData option); the behaviour is the same in both versions
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
-		description: definition.description,
-		// the node panel's search reads displayName and codex.alias: "Verified Webhooks" finds the six
+		subtitle: node.subtitle,
+		description: node.description,
+		// the node panel's search reads displayName and codex.alias: "Verified Webhooks" finds the
 		// nodes of this package and none of n8n's own
 		codex: { alias: ['Verified Webhooks'] },
-		defaults: { name: `${name} Trigger` },
+		defaults: { name: node.displayName },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Event', 'Unrecognized'],
-		credentials: [{ name: definition.credential.name, required: true, testedBy: credentialTestName(definition) }],
+		credentials: [{ name: node.credential, required: true, testedBy: `${node.credential}Test` }],
 		webhooks: [
 			{
 				name: 'default',
@@ -86,8 +89,26 @@ export function buildDescription(definition: ProviderDefinition): INodeTypeDescr
 				path: 'webhook',
 			},
 		],
-		properties: triggerProperties(definition),
+		properties: node.properties,
 	};
+}
+
+/**
+ * The node description of a provider trigger, from its definition alone. A node file spreads it and
+ * repeats the few literals n8n's lint reads in the file itself (icon, subtitle, the credential's
+ * testedBy); test/providers/registry.test.ts checks that the result equals this.
+ */
+export function buildDescription(definition: ProviderDefinition): INodeTypeDescription {
+	const { icons } = providerFiles(definition);
+	return triggerDescription({
+		displayName: `${definition.displayName} Trigger`,
+		name: definition.nodeName,
+		description: definition.description,
+		icon: { light: `file:${icons.light}`, dark: `file:${icons.dark}` as `file:${string}.svg` },
+		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
+		credential: definition.credential.name,
+		properties: triggerProperties(definition),
+	});
 }
 
 /**
@@ -130,9 +151,12 @@ export const manualWebhookMethods = {
 	},
 };
 
-/** What a provider trigger does: its credential test and its webhook, driven by the definition. */
-export function providerTrigger(definition: ProviderDefinition): new () => Required<Pick<INodeType, 'methods' | 'webhook'>> {
+/** What a provider trigger does: its credential test, its webhook and its (manual) webhook lifecycle, driven by the definition. */
+export function providerTrigger(definition: ProviderDefinition): new () => Required<Pick<INodeType, 'methods' | 'webhook' | 'webhookMethods'>> {
 	return class {
+		// the provider's portal holds the URL: nothing to register or remove through an API
+		webhookMethods = manualWebhookMethods;
+
 		methods = {
 			credentialTest: {
 				async [credentialTestName(definition)](
@@ -155,7 +179,5 @@ export function createTriggerNode(definition: ProviderDefinition): new () => INo
 	const description = buildDescription(definition);
 	return class extends providerTrigger(definition) implements INodeType {
 		description = description;
-
-		webhookMethods = manualWebhookMethods;
 	};
 }
