@@ -10,20 +10,15 @@ const { performance } = require('perf_hooks');
 const DIST = process.env.BENCH_DIST ? require('path').resolve(process.env.BENCH_DIST) : require('path').join(__dirname, '..', '..', 'dist');
 const dist = (p) => require(`${DIST}/${p}`);
 const { PROVIDERS } = dist('nodes/shared/providers');
-const { buildSample } = require('../../packages/cli/dist/lib');
+const { buildSample, serialSource } = require('../../packages/cli/dist/lib');
 const { prepareRequest } = require('../../packages/cli/dist/lib');
 const { parseJsonSafely } = dist('nodes/shared/core/json');
 const { sha256Hex } = dist('nodes/shared/core/hash');
 const { verifyRequest } = dist('nodes/shared/core/verify');
 const { DedupeStore, storageKey } = dist('nodes/shared/core/dedupe');
 
-const NODES = {
-	buzzeasy: ['workItem', 'notes'],
-	tracebuzz: ['caseClosed', 'note'],
-	chatzuri: ['message.received', 'payload.message'],
-	buzzbip: ['message.received', 'data.body'],
-	apirtc: ['ticket.update', 'props.comment'],
-};
+/** Every registered provider: the event and text field its sample rules name. */
+const NODES = Object.fromEntries(Object.entries(PROVIDERS).map(([id, definition]) => [id, [definition.samples.text.event, definition.samples.text.path]]));
 const SIZES = [1024, 64 * 1024, 1024 * 1024];
 const SECRET = 'bench-secret-0123456789abcdef';
 const HEADER_NAME = 'X-Bench-Token';
@@ -40,9 +35,8 @@ function setPath(target, path, value) {
 function bodies(provider, size, count) {
 	const [event, field] = NODES[provider];
 	return Array.from({ length: count }, (_, i) => {
-		const sample = buildSample(provider, event, { overrides: { [field]: '' } });
-		if (provider === 'tracebuzz') sample.caseId = i + 1;
-		if (provider === 'apirtc') sample.objectId = i + 1;
+		// a new event each time: the provider's own sample rules with a serial
+		const sample = buildSample(provider, event, { overrides: { [field]: '' }, source: serialSource(i, 'bench', new Date()) });
 		const base = JSON.stringify(sample).length;
 		setPath(sample, field, 'lorem ipsum dolor sit amet '.repeat(Math.ceil(size / 27)).slice(0, Math.max(0, size - base)));
 		const text = JSON.stringify(sample);

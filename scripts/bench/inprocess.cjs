@@ -12,17 +12,15 @@ const { performance } = require('perf_hooks');
 const DIST = process.env.BENCH_DIST ? require('path').resolve(process.env.BENCH_DIST) : require('path').join(__dirname, '..', '..', 'dist');
 const dist = (p) => require(`${DIST}/${p}`);
 const { PROVIDERS } = dist('nodes/shared/providers');
-const { buildSample } = require('../../packages/cli/dist/lib');
+const { providerFiles } = dist('nodes/shared/definition');
+const { buildSample, serialSource } = require('../../packages/cli/dist/lib');
 const { prepareRequest } = require('../../packages/cli/dist/lib');
 const { DedupeStore, DEFAULT_DEDUPE_MAX_ENTRIES, resetDedupeStores, dedupeStoreFor } = dist('nodes/shared/core/dedupe');
 
-const NODES = {
-	buzzeasy: ['BuzzeasyTrigger', 'workItem', 'notes'],
-	tracebuzz: ['TracebuzzTrigger', 'caseClosed', 'note'],
-	chatzuri: ['ChatzuriTrigger', 'message.received', 'payload.message'],
-	buzzbip: ['BuzzBipTrigger', 'message.received', 'data.body'],
-	apirtc: ['ApiRtcTrigger', 'ticket.update', 'props.comment'],
-};
+/** Every registered provider: its node class, and the event and text field its sample rules name. */
+const NODES = Object.fromEntries(
+	Object.entries(PROVIDERS).map(([id, definition]) => [id, [providerFiles(definition).nodeClass, definition.samples.text.event, definition.samples.text.path]]),
+);
 const SIZES = [
 	['1 KiB', 1024],
 	['64 KiB', 64 * 1024],
@@ -37,10 +35,8 @@ const selected = (provider, size) => only.length === 0 || only.some(([p, b]) => 
 
 /** A body of about `size` bytes: the provider's sample with one text field padded. */
 function bodyOfSize(provider, event, field, size, serial) {
-	const sample = buildSample(provider, event, { overrides: { [field]: '' } });
-	// a new event each time, whatever the random ids collide on
-	if (provider === 'tracebuzz') sample.caseId = serial + 1;
-	if (provider === 'apirtc') sample.objectId = serial + 1;
+	// a new event each time: the provider's own sample rules with a serial
+	const sample = buildSample(provider, event, { overrides: { [field]: '' }, source: serialSource(serial, 'bench', new Date()) });
 	const base = JSON.stringify(sample).length;
 	const pad = 'lorem ipsum dolor sit amet '.repeat(Math.ceil(size / 27)).slice(0, Math.max(0, size - base));
 	return JSON.stringify(buildSampleWith(sample, field, pad));
@@ -62,7 +58,13 @@ function threadCpu(since) {
 	return (used.user + used.system) / 1000;
 }
 
-function fakeContext(node, request, state) {
+/** The credential data of a provider's trigger: its own field names, the bench's secret. */
+function credentialsOf(provider) {
+	const { credential } = PROVIDERS[provider];
+	return { [credential.secret]: SECRET, ...(credential.headerName ? { [credential.headerName]: HEADER_NAME } : {}) };
+}
+
+function fakeContext(credentials, request, state) {
 	const response = new EventEmitter();
 	response.status = () => response;
 	response.json = () => response;
@@ -71,7 +73,7 @@ function fakeContext(node, request, state) {
 		getRequestObject: () => req,
 		getResponseObject: () => response,
 		getNodeParameter: (name, fallback) => (name === 'options' ? {} : fallback),
-		getCredentials: async () => ({ apiKey: SECRET, headerValue: SECRET, headerName: HEADER_NAME, secretKey: SECRET, signingSecret: SECRET }),
+		getCredentials: async () => credentials,
 		getWorkflowStaticData: () => state.staticData,
 		getMode: () => 'webhook',
 		getNode: () => ({ id: 'bench', name: 'Trigger' }),
@@ -99,7 +101,7 @@ async function measure(provider, sizeBytes) {
 		let emitted = 0;
 		// the request context is n8n's to build, not the trigger's: made before the clock starts
 		const state = { staticData: {} };
-		const contexts = Array.from({ length: Math.min(count, distinct) }, (_, i) => fakeContext(node, requests[i], state));
+		const contexts = Array.from({ length: Math.min(count, distinct) }, (_, i) => fakeContext(credentialsOf(provider), requests[i], state));
 		const cpu = process.cpuUsage();
 		const mainCpu = threadCpu();
 		const started = performance.now();
@@ -220,7 +222,7 @@ async function atBound(provider = 'buzzeasy', sizeBytes = 1024) {
 		state.staticData = { dedupe: entry.store.toPersisted() };
 	};
 	const state = { staticData: {} };
-	const contexts = requests.map((r) => fakeContext(node, r, state));
+	const contexts = requests.map((r) => fakeContext(credentialsOf(provider), r, state));
 	let best = Infinity;
 	for (let pass = 0; pass < 3; pass++) {
 		fill(state);

@@ -21,12 +21,17 @@ import { performance } from 'node:perf_hooks';
 
 import autocannon from 'autocannon';
 
+import { PROVIDERS } from '../../nodes/shared/providers';
 import { prepareRequest } from '../../packages/cli/src/send';
-import { buildSample } from '../../packages/cli/src/samples';
-import { FIXTURES, type ProviderFixture } from '../../test/e2e/fixtures';
+import { buildSample, serialSource } from '../../packages/cli/src/samples';
+import { e2eTargets, type E2eTarget } from '../providers';
 import { N8nHarness, log, uniqueTag, waitFor, type HttpResponse, type WorkflowSpec } from '../../test/e2e/harness';
 
-type ProviderId = ProviderFixture['provider'];
+type ProviderId = string;
+type ProviderFixture = E2eTarget;
+
+/** Every registered provider's trigger, with bench secrets (scripts/providers.ts). */
+const FIXTURES: ProviderFixture[] = e2eTargets('bench');
 
 function arg(name: string, fallback: string): string {
 	const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -90,14 +95,6 @@ export interface N8nBenchResult {
 	setupS: number;
 }
 
-const EVENTS: Record<ProviderId, [event: string, padField: string]> = {
-	buzzeasy: ['workItem', 'notes'],
-	tracebuzz: ['caseClosed', 'note'],
-	chatzuri: ['message.received', 'payload.message'],
-	buzzbip: ['message.received', 'data.body'],
-	apirtc: ['ticket.update', 'props.comment'],
-};
-
 const STOCK = {
 	workflowId: 'vwBenchStock0001',
 	path: 'bench-stock',
@@ -130,29 +127,27 @@ function setPath(target: Record<string, any>, path: string, value: unknown): voi
 class BodyPool {
 	private serial = 0;
 	private readonly tag = uniqueTag();
-	private readonly template: Record<string, any>;
+	private readonly template: Record<string, unknown>;
 	private readonly baseLength: number;
 
 	constructor(
 		private readonly fixture: ProviderFixture,
 		private readonly size: number,
 	) {
-		const [event, field] = EVENTS[fixture.provider];
-		this.template = buildSample(fixture.provider, event, { overrides: { [field]: '' } });
+		// the event and the text field to pad: the provider's sample rules
+		const { event, path } = PROVIDERS[fixture.provider].samples.text;
+		this.template = buildSample(fixture.provider, event, { overrides: { [path]: '' } });
 		this.baseLength = JSON.stringify(this.template).length;
 	}
 
 	body(): string {
 		const n = this.serial++;
-		const [, field] = EVENTS[this.fixture.provider];
-		const sample = structuredClone(this.template);
+		const { event, path } = PROVIDERS[this.fixture.provider].samples.text;
+		// a new event each time: the provider's own rules with this pool's tag and serial
+		const sample = buildSample(this.fixture.provider, event, { overrides: { [path]: '' }, source: serialSource(n, this.tag, new Date()) });
 		const unique = `${this.tag}-${n} `;
-		if (this.fixture.provider === 'buzzbip') sample.id = `evt_${this.tag}_${n}`;
-		if (this.fixture.provider === 'buzzeasy') sample.id = `${this.tag}${n.toString(16)}`.padEnd(32, '0').slice(-32);
-		if (this.fixture.provider === 'tracebuzz') sample.caseId = 1_000_000 + n;
-		if (this.fixture.provider === 'apirtc') sample.objectId = 1_000_000 + n;
 		const room = Math.max(0, this.size - this.baseLength - unique.length);
-		setPath(sample, field, unique + 'lorem ipsum dolor sit amet '.repeat(Math.ceil(room / 27) + 1).slice(0, room));
+		setPath(sample, path, unique + 'lorem ipsum dolor sit amet '.repeat(Math.ceil(room / 27) + 1).slice(0, room));
 		return JSON.stringify(sample);
 	}
 
@@ -208,7 +203,7 @@ function workflows(options: N8nBenchOptions, fixtures: ProviderFixture[]): { spe
 						typeVersion: 2,
 						position: [0, 0],
 						webhookId,
-						parameters: { ...fixture.parameters, options: { ...extra } },
+						parameters: { options: { ...extra } },
 						credentials: { [fixture.credentialType]: { id: `vwBenchCred${index}`, name: `Bench ${fixture.displayName}` } },
 					},
 				],
@@ -231,7 +226,7 @@ function workflows(options: N8nBenchOptions, fixtures: ProviderFixture[]): { spe
 					typeVersion: 2,
 					position: [0, 0],
 					webhookId,
-					parameters: { ...fixture.parameters, options: {} },
+					parameters: { options: {} },
 					credentials: { [fixture.credentialType]: { id: `vwBenchCred${FIXTURES.indexOf(fixture)}`, name: `Bench ${fixture.displayName}` } },
 				},
 			],
@@ -600,7 +595,7 @@ if (require.main === module) {
 		rounds: Number(arg('rounds', '2')),
 		connections: Number(arg('connections', '10')),
 		size: Number(arg('size', '1024')),
-		providers: arg('providers', 'buzzeasy,tracebuzz,chatzuri,buzzbip,apirtc').split(',') as ProviderId[],
+		providers: arg('providers', Object.keys(PROVIDERS).join(',')).split(',') as ProviderId[],
 		diagnose: flag('diagnose'),
 		n8nEnv: Object.fromEntries(
 			arg('n8n-env', '')

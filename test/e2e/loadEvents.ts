@@ -1,12 +1,13 @@
 /**
- * The events of the load test: realistic bodies from `buildSample` (cli/samples.ts) with one field
- * set per event so that every event of a run is distinct (a different delivery key), signed with
- * `prepareRequest` (cli/send.ts) exactly as each provider signs them. A prepared request is sent
- * byte for byte again for the duplicate and for the retry after a restart.
+ * The events of the load test: realistic bodies from `buildSample` (cli/samples.ts), made distinct
+ * (a different delivery key) by each provider's own sample rules with the run's tag and the
+ * event's serial, signed with `prepareRequest` (cli/send.ts) exactly as each provider signs them.
+ * A prepared request is sent byte for byte again for the duplicate and for the retry after a restart.
  */
 import { createHash } from 'node:crypto';
 
-import { buildSample, catalogue } from '../../packages/cli/src/samples';
+import { PROVIDERS } from '../../nodes/shared/providers';
+import { buildSample, sampleSpecs, serialSource } from '../../packages/cli/src/samples';
 import { prepareRequest, type PreparedRequest } from '../../packages/cli/src/send';
 import type { ProviderFixture, ProviderId } from './fixtures';
 
@@ -19,29 +20,9 @@ export interface LoadEvent {
 	request: PreparedRequest;
 }
 
-const EVENTS: Record<string, string[]> = Object.fromEntries(catalogue().map((c) => [c.provider, c.events.map((e) => e.value)]));
-const CHANNELS: Record<string, string[]> = Object.fromEntries(catalogue().map((c) => [c.provider, c.channels]));
-
-/** The field that makes the i-th event of a run unique, per provider. */
-function uniqueOverrides(provider: ProviderId, event: string, tag: string, serial: number): Record<string, unknown> {
-	switch (provider) {
-		case 'buzzeasy':
-			return { id: createHash('md5').update(`${tag}:${serial}`).digest('hex') };
-		case 'tracebuzz':
-			// caseId is in every event of the three but profileMerged, whose ids are the persons
-			return event === 'profileMerged' ? { oldPersonId: serial, newPersonId: 1_000_000_000 + serial } : { caseId: serial, uniqueId: serial, resultId: serial };
-		case 'chatzuri':
-			return { 'payload.conversationId': `conv_${tag}_${serial}` };
-		case 'buzzbip':
-			return { id: `evt_${tag}_${serial}` };
-		case 'apirtc':
-			return { objectId: event.startsWith('conversation.') ? `${tag}-${serial}` : serial };
-	}
-}
-
 /**
- * `count` events spread evenly over the five providers (round robin), cycling through each
- * provider's events (and Chatzuri's channels). `serialBase` keeps two batches of one run apart.
+ * `count` events spread evenly over the providers (round robin), cycling through each
+ * provider's events and their variants (Chatzuri's channels). `serialBase` keeps two batches of one run apart.
  */
 export function buildLoadEvents(fixtures: ProviderFixture[], urlOf: (provider: ProviderId) => string, count: number, tag: string, serialBase: number): LoadEvent[] {
 	const perProvider = new Map<ProviderId, number>();
@@ -51,15 +32,15 @@ export function buildLoadEvents(fixtures: ProviderFixture[], urlOf: (provider: P
 		const provider = fixture.provider;
 		const n = perProvider.get(provider) ?? 0;
 		perProvider.set(provider, n + 1);
-		const events = EVENTS[provider];
-		const event = events[n % events.length];
-		const channels = CHANNELS[provider];
-		const channel = provider === 'chatzuri' && event === 'message.received' && channels.length ? channels[Math.floor(n / events.length) % channels.length] : undefined;
+		const definition = PROVIDERS[provider];
+		const specs = sampleSpecs(definition);
+		const { event, channel } = specs[n % specs.length];
 		const serial = serialBase + index + 1;
-		const body = buildSample(provider, event, { channel, overrides: uniqueOverrides(provider, event, tag, serial) });
+		const body = buildSample(provider, event, { channel, source: serialSource(serial, tag, new Date()) });
 		const raw = JSON.stringify(body);
 		const request = prepareRequest(provider, raw, { url: urlOf(provider), secret: fixture.secret.secret, headerName: fixture.secret.headerName });
-		const expectedKey = provider === 'buzzbip' ? String(body.id) : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+		const eventId = definition.describe(definition.schema.parse(body)).eventId;
+		const expectedKey = eventId ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 		out.push({ index, provider, event, expectedKey, request });
 	}
 	return out;

@@ -9,20 +9,12 @@
 import fc from 'fast-check';
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { buildSample } from '../../packages/cli/src/samples';
-import { ApiRtcTrigger } from '../../nodes/ApiRtcTrigger/ApiRtcTrigger.node';
-import { apiRtc } from '../../nodes/ApiRtcTrigger/apirtc.definition';
-import { BuzzBipTrigger } from '../../nodes/BuzzBipTrigger/BuzzBipTrigger.node';
-import { buzzBip } from '../../nodes/BuzzBipTrigger/buzzbip.definition';
-import { BuzzeasyTrigger } from '../../nodes/BuzzeasyTrigger/BuzzeasyTrigger.node';
-import { buzzeasy } from '../../nodes/BuzzeasyTrigger/buzzeasy.definition';
-import { ChatzuriTrigger } from '../../nodes/ChatzuriTrigger/ChatzuriTrigger.node';
-import { chatzuri } from '../../nodes/ChatzuriTrigger/chatzuri.definition';
-import { TracebuzzTrigger } from '../../nodes/TracebuzzTrigger/TracebuzzTrigger.node';
-import { tracebuzz } from '../../nodes/TracebuzzTrigger/tracebuzz.definition';
+import { buildSample, sampleSpecs, serialSource } from '../../packages/cli/src/samples';
 import { DANGEROUS_KEYS } from '../../nodes/shared/core/json';
 import { signRequest, type SignOptions } from '../../nodes/shared/core/sign';
 import type { ProviderDefinition } from '../../nodes/shared/definition';
+import { PROVIDERS } from '../../nodes/shared/providers';
+import { REGISTERED } from '../helpers/registry';
 import { callWebhook, type FakeNodeInit, type WebhookCall } from '../helpers/webhookContext';
 
 // ---------------------------------------------------------------------------------------------
@@ -90,30 +82,15 @@ export interface Trigger {
 	authHeader: string;
 }
 
-function specsOf(definition: ProviderDefinition): EventSpec[] {
-	const channels = (definition.filters?.find((f) => f.parameter.name === 'channels')?.parameter.options ?? []).map((o) => (o as { value: string }).value);
-	const specs: EventSpec[] = [];
-	for (const { value } of definition.events) {
-		if (definition.provider === 'chatzuri' && value === 'message.received') for (const channel of channels) specs.push({ event: value, channel });
-		else specs.push({ event: value });
-	}
-	return specs;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function trigger(node: INodeType, definition: ProviderDefinition<any>): Trigger {
 	const v = definition.verification;
 	const authHeader = v.type === 'hmac' ? v.signatureHeader : (v.header ?? HEADER_NAME);
-	return { node, definition, specs: specsOf(definition), authHeader };
+	return { node, definition, specs: sampleSpecs(PROVIDERS[definition.provider]), authHeader };
 }
 
-export const TRIGGERS: Trigger[] = [
-	trigger(new BuzzeasyTrigger(), buzzeasy),
-	trigger(new TracebuzzTrigger(), tracebuzz),
-	trigger(new ChatzuriTrigger(), chatzuri),
-	trigger(new BuzzBipTrigger(), buzzBip),
-	trigger(new ApiRtcTrigger(), apiRtc),
-];
+/** Every registered provider's trigger, in the registry's order (test/helpers/registry.ts). */
+export const TRIGGERS: Trigger[] = REGISTERED.map(({ node, definition }) => trigger(node, definition));
 
 export const MODES = ['route', 'reject'] as const;
 export type Mode = (typeof MODES)[number];
@@ -145,37 +122,13 @@ export function freshScope(): Pick<FakeNodeInit, 'workflowId' | 'nodeId'> {
 // valid, deterministic sample bodies (cli/samples.ts with every random field overridden)
 
 const T0 = Date.UTC(2026, 5, 1, 14, 32, 0);
-const SECONDS = Math.floor(T0 / 1000);
 
-/** A valid body of `spec`, unique per `n`: same (spec, n), same bytes; other n, another event. */
+/**
+ * A valid body of `spec`, unique per `n`: same (spec, n), same bytes; other n, another event. The
+ * provider's own sample rules (`samples.fresh` of its definition) with a serial source.
+ */
 export function uniqueSample(provider: string, spec: EventSpec, n: number): Record<string, unknown> {
-	const overrides: Record<string, unknown> = {};
-	const [kind] = spec.event.split('.');
-	switch (provider) {
-		case 'buzzeasy':
-			Object.assign(overrides, { id: `wi${n}`, createdAt: '2026-06-01T14:30:00.1234567Z', closedAt: '2026-06-01T14:32:00.7654321Z', customerId: `cust${n}`, primaryConversationId: `conv${n}` });
-			break;
-		case 'tracebuzz':
-			overrides.timestamp = SECONDS;
-			if (spec.event === 'newResult') Object.assign(overrides, { uniqueId: n + 1, resultId: n + 1, caseId: n + 7 });
-			else if (spec.event === 'caseClosed') Object.assign(overrides, { caseId: n + 1, resultId: n + 3 });
-			else Object.assign(overrides, { oldPersonId: n + 1, newPersonId: n + 2 });
-			break;
-		case 'chatzuri':
-			overrides['payload.conversationId'] = `conv_${n}`;
-			break;
-		case 'buzzbip':
-			Object.assign(overrides, { id: `evt_${n}`, createdAt: '2026-06-01T14:32:00Z' });
-			if (kind === 'message') Object.assign(overrides, { 'data.messageId': `msg_${n}`, 'data.conversationId': `conv_${n}`, 'data.contactId': `cnt_${n}` });
-			else if (kind === 'conversation') Object.assign(overrides, { 'data.conversationId': `conv_${n}`, 'data.contactId': `cnt_${n}` });
-			else if (kind === 'contact') overrides['data.contactId'] = `cnt_${n}`;
-			else Object.assign(overrides, { 'data.workflowId': `wf_${n}`, 'data.contactId': `cnt_${n}` });
-			break;
-		case 'apirtc':
-			Object.assign(overrides, { time: SECONDS, objectId: kind === 'conversation' ? `conv-${n}` : n + 1 });
-			break;
-	}
-	return buildSample(provider, spec.event, { channel: spec.channel, overrides, now: new Date(T0) });
+	return buildSample(provider, spec.event, { channel: spec.channel, source: serialSource(n, 'pbt', new Date(T0)) });
 }
 
 // ---------------------------------------------------------------------------------------------

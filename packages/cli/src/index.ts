@@ -218,7 +218,7 @@ async function send(args: string[], env: NodeJS.ProcessEnv, out: Output, readInp
 	const headerName =
 		values['header-name'] ??
 		env[HEADER_NAME_ENV] ??
-		(definition.credential?.headerName ? defaultHeaderName(definition.credential.name, definition.credential.headerName) : undefined);
+		(definition.credential?.headerName ? defaultHeaderName(definition.credential.name) : undefined);
 	if (definition.verification.type === 'header' && definition.verification.header === null && !headerName) {
 		throw new UsageError(`${definition.displayName} sends its secret in a header you name: pass --header-name <name> (the credential's Header Name) or set ${HEADER_NAME_ENV}`);
 	}

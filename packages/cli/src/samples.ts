@@ -1,28 +1,26 @@
-import { randomBytes, randomInt } from 'crypto';
+import { createHash, randomBytes, randomInt } from 'crypto';
 
-import { ApiRtcApi } from '../../../credentials/ApiRtcApi.credentials';
-import { TracebuzzApi } from '../../../credentials/TracebuzzApi.credentials';
+import { readPath } from '../../../nodes/shared/core/body';
 import { DANGEROUS_KEYS, isPlainObject } from '../../../nodes/shared/core/json';
-import type { ProviderDefinition } from '../../../nodes/shared/definition';
+import type { RegisteredProvider, SampleSource } from '../../../nodes/shared/definition';
 import { PROVIDERS } from '../../../nodes/shared/providers';
 
 export interface SampleOptions {
-	/** Chatzuri: the channel of a message.received event. */
+	/** A variant of the event (Chatzuri: the channel of a message.received event). */
 	channel?: string;
 	/** Dotted paths to set in the body, e.g. `{ 'payload.message': 'Hi' }`. */
 	overrides?: Record<string, unknown>;
 	now?: Date;
+	/** Where the fresh ids come from: random by default (`serialSource` for reproducible samples). */
+	source?: SampleSource;
 }
 
 export class SampleError extends Error {}
 
-/** The credentials whose Header Name has a default: that default is the default of --header-name. */
-const HEADER_CREDENTIALS = [new TracebuzzApi(), new ApiRtcApi()];
-
-/** The Header Name a credential of this name starts with (Tracebuzz, ApiRTC: `X-Webhook-Secret`). */
-export function defaultHeaderName(credentialName: string, field = 'headerName'): string | undefined {
-	const credential = HEADER_CREDENTIALS.find((candidate) => candidate.name === credentialName);
-	const value = credential?.properties.find((property) => property.name === field)?.default;
+/** The Header Name a provider's credential starts with (Tracebuzz, ApiRTC: `X-Webhook-Secret`), from the registry. */
+export function defaultHeaderName(credentialName: string): string | undefined {
+	const definition = Object.values(PROVIDERS).find((candidate) => candidate.credential.name === credentialName);
+	const value = definition?.credential.fields.headerName?.default;
 	return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
@@ -30,76 +28,59 @@ export function providerIds(): string[] {
 	return Object.keys(PROVIDERS);
 }
 
-export function getProvider(provider: string): ProviderDefinition {
+export function getProvider(provider: string): RegisteredProvider {
 	const id = provider.toLowerCase();
 	const definition = Object.prototype.hasOwnProperty.call(PROVIDERS, id) ? PROVIDERS[id] : undefined;
 	if (!definition) throw new SampleError(`unknown provider "${provider}". Known providers: ${providerIds().join(', ')} (run "list" to see their events)`);
 	return definition;
 }
 
-const hex = (bytes: number) => randomBytes(bytes).toString('hex');
-const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
-/** Buzzeasy writes seven fractional digits. */
-const buzzeasyTime = (date: Date) => date.toISOString().replace(/\.(\d{3})Z$/, (_, ms: string) => `.${ms}${String(randomInt(0, 10_000)).padStart(4, '0')}Z`);
+/** Fresh random values: every `send` is a new event. */
+export function randomSource(now = new Date()): SampleSource {
+	return { token: (length) => randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length), integer: () => randomInt(1, 2 ** 31), now };
+}
 
-/** Fresh ids and timestamps for one provider's body, so that each sample is a new event. */
-const freshen: Record<string, (body: Record<string, any>, event: string, now: Date) => void> = {
-	buzzeasy: (body, _event, now) => {
-		body.id = hex(16);
-		body.createdAt = buzzeasyTime(new Date(now.getTime() - 120_000));
-		body.closedAt = buzzeasyTime(now);
-		body.customerId = hex(16);
-		body.primaryConversationId = hex(16);
-	},
-	tracebuzz: (body, event, now) => {
-		body.event = event;
-		body.timestamp = seconds(now);
-		if (event === 'newResult') {
-			body.uniqueId = body.resultId = randomInt(1, 2 ** 31);
-			body.caseId = randomInt(1, 2 ** 31);
-		} else if (event === 'caseClosed') {
-			body.caseId = randomInt(1, 2 ** 31);
-			body.resultId = randomInt(1, 2 ** 31);
-		} else {
-			body.oldPersonId = randomInt(1, 2 ** 31);
-			body.newPersonId = randomInt(1, 2 ** 31);
-		}
-	},
-	chatzuri: (body) => {
-		if (isPlainObject(body.payload)) body.payload.conversationId = `conv_${hex(6)}`;
-	},
-	buzzbip: (body, event, now) => {
-		body.id = `evt_${hex(6)}`;
-		body.type = event;
-		body.createdAt = now.toISOString().replace('.000Z', 'Z');
-		// BuzzBip documents the data of message.received only; the others carry their ids
-		const [kind] = event.split('.');
-		const contactId = `cnt_${hex(6)}`;
-		const conversationId = `conv_${hex(6)}`;
-		if (kind === 'message' && isPlainObject(body.data)) Object.assign(body.data, { messageId: `msg_${hex(6)}`, conversationId, contactId });
-		else if (kind === 'conversation') body.data = { conversationId, contactId, channel: 'whatsapp' };
-		else if (kind === 'contact') body.data = { contactId, channel: 'whatsapp', from: '+21612345678' };
-		else body.data = { workflowId: `wf_${hex(6)}`, contactId };
-	},
-	apirtc: (body, event, now) => {
-		const [object, action] = event.split('.');
-		body.event = action;
-		body.object = object;
-		body.time = seconds(now);
-		body.objectId = object === 'conversation' ? `${hex(4)}-${hex(2)}-${hex(2)}-${hex(2)}-${hex(6)}` : randomInt(1, 1_000_000);
-	},
-};
+/**
+ * Values from a serial: the same (`n`, `tag`) gives the same sample, another `n` (or tag) another
+ * event. Tokens are hex digits of a hash of tag, serial and call; integers are the serial plus one
+ * (the same for every tag: a run that needs integers apart across tags gives each tag its own serials).
+ */
+export function serialSource(n: number, tag = '', now = new Date(Date.UTC(2026, 5, 1, 14, 32, 0))): SampleSource {
+	let call = 0;
+	return {
+		token: (length) => createHash('sha256').update(`${tag}:${n}:${call++}`).digest('hex').slice(0, length),
+		integer: () => n + 1,
+		now,
+	};
+}
 
-/** The provider's own documented example closest to the event (and channel) asked for. */
-function template(definition: ProviderDefinition, event: string, channel?: string): Record<string, unknown> {
+/** The variant values of an event (Chatzuri's channels for message.received), none for most. */
+export function variantsOf(definition: RegisteredProvider, event?: string): readonly string[] {
+	const variants = definition.samples.variants;
+	if (!variants || (event !== undefined && !variants.events.includes(event))) return [];
+	return variants.values;
+}
+
+/** Every event (and variant of it) a provider sends: what the tests and the load test cover. */
+export function sampleSpecs(definition: RegisteredProvider): Array<{ event: string; channel?: string }> {
+	return definition.events.flatMap(({ value }) => {
+		const values = variantsOf(definition, value);
+		return values.length ? values.map((channel) => ({ event: value, channel })) : [{ event: value }];
+	});
+}
+
+/** The provider's own documented example closest to the event (and variant) asked for. */
+function template(definition: RegisteredProvider, event: string, channel?: string): Record<string, unknown> {
 	const candidates = definition.examples.map((example) => example.body as Record<string, unknown>);
 	const describedEvent = (body: Record<string, unknown>) => definition.describe(definition.schema.parse(body)).event;
 	const sameEvent = candidates.filter((body) => describedEvent(body) === event);
-	const [object] = event.split('.');
+	const variantPath = definition.samples.variants?.path;
+	const [kind] = event.split('.');
 	const chosen =
-		sameEvent.find((body) => channel === undefined || body.channel === channel) ??
+		sameEvent.find((body) => channel === undefined || variantPath === undefined || readPath(body, variantPath) === channel) ??
 		sameEvent[0] ??
-		candidates.find((body) => body.object === object) ??
+		// an event without an example of its own: one of the same kind (ApiRTC's ticket.create from ticket.update)
+		candidates.find((body) => describedEvent(body).split('.')[0] === kind) ??
 		candidates[0];
 	return structuredClone(chosen);
 }
@@ -121,14 +102,13 @@ export function buildSample(provider: string, event: string, options: SampleOpti
 	const definition = getProvider(provider);
 	const known = definition.events.map((e) => e.value);
 	if (!known.includes(event)) throw new SampleError(`unknown ${definition.displayName} event "${event}". Known events: ${known.join(', ')}`);
-	const channelFilter = definition.filters?.find((filter) => filter.parameter.name === 'channels');
-	const channels = (channelFilter?.parameter.options ?? []).map((option) => (option as { value: string }).value);
+	const channels = variantsOf(definition);
 	if (options.channel !== undefined && !channels.includes(options.channel)) {
 		throw new SampleError(channels.length ? `unknown channel "${options.channel}". Known channels: ${channels.join(', ')}` : `${definition.displayName} events have no channel`);
 	}
 	const body = template(definition, event, options.channel);
-	if (options.channel !== undefined) body.channel = options.channel;
-	freshen[definition.provider]?.(body, event, options.now ?? new Date());
+	if (options.channel !== undefined) setPath(body, definition.samples.variants!.path, options.channel);
+	definition.samples.fresh(body, event, options.source ?? randomSource(options.now));
 	for (const [path, value] of Object.entries(options.overrides ?? {})) setPath(body, path, value);
 	return body;
 }
@@ -143,8 +123,8 @@ export function catalogue() {
 				? `${definition.verification.signatureHeader}: HMAC-${definition.verification.algorithm.toUpperCase()} (${definition.verification.encoding.join(' or ')})`
 				: definition.verification.header
 					? `${definition.verification.header} header`
-					: `custom header (--header-name, default ${defaultHeaderName(definition.credential.name, definition.credential.headerName) ?? 'none'})`,
+					: `custom header (--header-name, default ${defaultHeaderName(definition.credential.name) ?? 'none'})`,
 		events: definition.events.map((event) => ({ value: event.value, name: event.name })),
-		channels: (definition.filters?.find((filter) => filter.parameter.name === 'channels')?.parameter.options ?? []).map((option) => (option as { value: string }).value),
+		channels: [...variantsOf(definition)],
 	}));
 }
