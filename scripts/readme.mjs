@@ -6,8 +6,10 @@
  *   node scripts/readme.mjs           rewrite README.md
  *   node scripts/readme.mjs --check   exit 1 if README.md is out of date
  *
- * The rendering itself lives in test/docs/render.cjs, which the jest test uses with the TypeScript
- * sources, so the two cannot disagree.
+ *   node scripts/readme.mjs --source  the same from the TypeScript sources (through tsx), no build
+ *
+ * The rendering itself lives in scripts/docs/render.cjs, which the jest test uses with the
+ * TypeScript sources, so the two cannot disagree.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,14 +22,19 @@ const shared = path.join(root, 'dist', 'nodes', 'shared');
 const readmePath = path.join(root, 'README.md');
 const check = process.argv.includes('--check');
 
-if (!existsSync(path.join(shared, 'providers.js')) || !existsSync(path.join(shared, 'outputSchema.js'))) {
-	console.error('scripts/readme.mjs: dist/ is missing; run `npm run build` first');
+const fromSource = process.argv.includes('--source');
+if (fromSource) {
+	// tsx's CommonJS hook: require() then loads the .ts sources
+	require('tsx/cjs/api').register();
+} else if (!existsSync(path.join(shared, 'providers.js')) || !existsSync(path.join(shared, 'outputSchema.js'))) {
+	console.error('scripts/readme.mjs: dist/ is missing; run `npm run build` first (or pass --source)');
 	process.exit(2);
 }
 
-const { PROVIDERS } = require(path.join(shared, 'providers.js'));
-const { outputJsonSchema } = require(path.join(shared, 'outputSchema.js'));
-const { renderAll, updateReadme, readSection } = require(path.join(root, 'test', 'docs', 'render.cjs'));
+const modules = fromSource ? path.join(root, 'nodes', 'shared') : shared;
+const { PROVIDERS } = require(path.join(modules, fromSource ? 'providers.ts' : 'providers.js'));
+const { outputJsonSchema } = require(path.join(modules, fromSource ? 'outputSchema.ts' : 'outputSchema.js'));
+const { renderAll, updateReadme, readSection } = require(path.join(root, 'scripts', 'docs', 'render.cjs'));
 
 const sections = renderAll(PROVIDERS, outputJsonSchema);
 const current = readFileSync(readmePath, 'utf8');

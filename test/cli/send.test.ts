@@ -1,30 +1,18 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
-import type { IDataObject, INodeType } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { main } from '../../packages/cli/src/index';
 import { buildPresetSample, findPreset, PRESET_EVENTS } from '../../packages/cli/src/presets';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
-import { buildSample, catalogue } from '../../packages/cli/src/samples';
+import { buildSample, catalogue, sampleSpecs } from '../../packages/cli/src/samples';
 import { prepareRequest, sendMany } from '../../packages/cli/src/send';
-import { ApiRtcTrigger } from '../../nodes/ApiRtcTrigger/ApiRtcTrigger.node';
-import { BuzzBipTrigger } from '../../nodes/BuzzBipTrigger/BuzzBipTrigger.node';
-import { BuzzeasyTrigger } from '../../nodes/BuzzeasyTrigger/BuzzeasyTrigger.node';
-import { ChatzuriTrigger } from '../../nodes/ChatzuriTrigger/ChatzuriTrigger.node';
-import { TracebuzzTrigger } from '../../nodes/TracebuzzTrigger/TracebuzzTrigger.node';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { PROVIDERS } from '../../nodes/shared/providers';
 import { credentialsFor, HEADER_NAME, SECRET } from '../helpers/contract';
+import { NODES } from '../helpers/registry';
 import { callWebhook } from '../helpers/webhookContext';
-
-const NODES: Record<string, INodeType> = {
-	buzzeasy: new BuzzeasyTrigger(),
-	tracebuzz: new TracebuzzTrigger(),
-	chatzuri: new ChatzuriTrigger(),
-	buzzbip: new BuzzBipTrigger(),
-	apirtc: new ApiRtcTrigger(),
-};
 
 /** Every provider × event (× Chatzuri channel) the sender knows. */
 type Case = [provider: string, event: string, channel: string | undefined];
@@ -43,9 +31,11 @@ async function deliverPrepared(provider: string, request: { headers: Record<stri
 describe('send: what the sender signs, the triggers accept', () => {
 	beforeEach(() => resetDedupeStores());
 
-	it('covers every provider, event and channel (5 providers, 23 events, 6 channels)', () => {
-		expect(new Set(cases.map((c) => c[0])).size).toBe(5);
-		expect(cases).toHaveLength(1 + 3 + 1 + 6 + 8 + 9);
+	it('covers every provider, event and channel (the five of the contract: 23 events, 6 channels)', () => {
+		const of = (provider: string) => cases.filter((c) => c[0] === provider).length;
+		expect(new Set(cases.map((c) => c[0]))).toEqual(new Set(Object.keys(PROVIDERS)));
+		expect([of('buzzeasy'), of('tracebuzz'), of('chatzuri'), of('buzzbip'), of('apirtc')]).toEqual([1, 3, 1 + 6, 8, 9]);
+		expect(cases).toHaveLength(Object.values(PROVIDERS).reduce((sum, definition) => sum + sampleSpecs(definition).length, 0));
 	});
 
 	it.each(cases)('%s %s %s: accepted, one item of that event', async (provider, event, channel) => {

@@ -3,18 +3,9 @@ import { join } from 'path';
 
 import type { ICredentialType, INodeProperties, INodeType } from 'n8n-workflow';
 
-import { ApiRtcApi } from '../../credentials/ApiRtcApi.credentials';
-import { BuzzBipApi } from '../../credentials/BuzzBipApi.credentials';
-import { BuzzeasyApi } from '../../credentials/BuzzeasyApi.credentials';
-import { ChatzuriApi } from '../../credentials/ChatzuriApi.credentials';
-import { TracebuzzApi } from '../../credentials/TracebuzzApi.credentials';
 import { VerifiedWebhookApi } from '../../credentials/VerifiedWebhookApi.credentials';
-import { ApiRtcTrigger } from '../../nodes/ApiRtcTrigger/ApiRtcTrigger.node';
-import { BuzzBipTrigger } from '../../nodes/BuzzBipTrigger/BuzzBipTrigger.node';
-import { BuzzeasyTrigger } from '../../nodes/BuzzeasyTrigger/BuzzeasyTrigger.node';
-import { ChatzuriTrigger } from '../../nodes/ChatzuriTrigger/ChatzuriTrigger.node';
-import { TracebuzzTrigger } from '../../nodes/TracebuzzTrigger/TracebuzzTrigger.node';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
+import { credentialOf, REGISTERED } from '../helpers/registry';
 
 /**
  * n8n 2.x's editor says Publish (a published workflow), not Activate / active, and its trigger
@@ -23,14 +14,10 @@ import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/Verif
  * a checkbox called Activate.
  */
 const nodes: Array<[string, INodeType]> = [
-	['Buzzeasy', new BuzzeasyTrigger()],
-	['Tracebuzz', new TracebuzzTrigger()],
-	['Chatzuri', new ChatzuriTrigger()],
-	['BuzzBip', new BuzzBipTrigger()],
-	['ApiRTC', new ApiRtcTrigger()],
+	...REGISTERED.map(({ definition, node }): [string, INodeType] => [definition.displayName, node]),
 	['Verified Webhook', new VerifiedWebhookTrigger()],
 ];
-const credentials: ICredentialType[] = [new BuzzeasyApi(), new TracebuzzApi(), new ChatzuriApi(), new BuzzBipApi(), new ApiRtcApi(), new VerifiedWebhookApi()];
+const credentials: ICredentialType[] = [...REGISTERED.map(({ definition }) => credentialOf(definition)), new VerifiedWebhookApi()];
 
 /** "active", "activate", "inactive", "activation" in n8n's sense: not ApiRTC's own checkbox. */
 const OLD_WORDS = /\b(in)?activ(e|ate|ated|ation)\b/i;

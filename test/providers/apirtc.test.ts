@@ -3,12 +3,11 @@ import { apiRtc, nestDottedKeys } from '../../nodes/ApiRtcTrigger/apirtc.definit
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { sha256Hex } from '../../nodes/shared/core/hash';
 import { conversationUpdate, ticketUpdate } from '../fixtures/apirtc';
-import { deliver, describeTriggerContract, signedHeaders } from '../helpers/contract';
+import { deliver, signedHeaders } from '../helpers/contract';
 
 const node = new ApiRtcTrigger();
 const [ticketExample, conversationExample] = [ticketUpdate.body, conversationUpdate.body];
 
-describeTriggerContract(node, apiRtc, ticketExample);
 
 describe('ApiRTC Trigger', () => {
 	beforeEach(() => resetDedupeStores());

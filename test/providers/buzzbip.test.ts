@@ -3,13 +3,12 @@ import { buzzBip } from '../../nodes/BuzzBipTrigger/buzzbip.definition';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { hmacDigest } from '../../nodes/shared/core/verify';
 import { messageReceived } from '../fixtures/buzzbip';
-import { credentialsFor, deliver, describeTriggerContract, SECRET } from '../helpers/contract';
+import { credentialsFor, deliver, SECRET } from '../helpers/contract';
 import { callWebhook } from '../helpers/webhookContext';
 
 const node = new BuzzBipTrigger();
 const seedExample = messageReceived.body;
 
-describeTriggerContract(node, buzzBip, seedExample);
 
 describe('BuzzBip Trigger', () => {
 	beforeEach(() => resetDedupeStores());

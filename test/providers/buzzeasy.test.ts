@@ -3,14 +3,13 @@ import { buzzeasy } from '../../nodes/BuzzeasyTrigger/buzzeasy.definition';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { sha256Hex } from '../../nodes/shared/core/hash';
 import { workItemSchema } from '../fixtures/buzzeasy';
-import { credentialsFor, deliver, describeTriggerContract, PREVIOUS, SECRET } from '../helpers/contract';
+import { credentialsFor, deliver, PREVIOUS, SECRET } from '../helpers/contract';
 import { callWebhook } from '../helpers/webhookContext';
 
 const node = new BuzzeasyTrigger();
 const schemaDocument = workItemSchema.body as { examples: Array<Record<string, unknown>>; required: string[] };
 const [seedExample] = schemaDocument.examples;
 
-describeTriggerContract(node, buzzeasy, seedExample);
 
 describe('Buzzeasy Trigger', () => {
 	beforeEach(() => resetDedupeStores());

@@ -5,7 +5,7 @@ import { CHANNELS, chatzuri } from '../../nodes/ChatzuriTrigger/chatzuri.definit
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { sha256Hex } from '../../nodes/shared/core/hash';
 import { ALL_EXAMPLES } from '../fixtures/chatzuri';
-import { credentialsFor, deliver, describeTriggerContract, SECRET } from '../helpers/contract';
+import { credentialsFor, deliver, SECRET } from '../helpers/contract';
 import { callWebhook } from '../helpers/webhookContext';
 
 const node = new ChatzuriTrigger();
@@ -20,7 +20,6 @@ const leadExample = {
 	payload: Object.fromEntries(Object.keys(leadFields).map((key) => [key, key === 'customerEmail' ? 'jane@example.com' : `${key}-value`])),
 };
 
-describeTriggerContract(node, chatzuri, channelExamples[0]);
 
 describe('Chatzuri Trigger', () => {
 	beforeEach(() => resetDedupeStores());

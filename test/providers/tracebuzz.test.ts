@@ -3,7 +3,7 @@ import { tracebuzz } from '../../nodes/TracebuzzTrigger/tracebuzz.definition';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { sha256Hex } from '../../nodes/shared/core/hash';
 import * as tracebuzzDocument from '../fixtures/tracebuzz';
-import { credentialsFor, deliver, describeTriggerContract, HEADER_NAME, SECRET } from '../helpers/contract';
+import { credentialsFor, deliver, HEADER_NAME, SECRET } from '../helpers/contract';
 import { callWebhook } from '../helpers/webhookContext';
 
 const node = new TracebuzzTrigger();
@@ -14,7 +14,6 @@ const [customerMessage, agentMessage, caseClosed, profileMerged] = [
 	tracebuzzDocument.changesInPersonId,
 ].map((example) => example.body);
 
-describeTriggerContract(node, tracebuzz, customerMessage);
 
 describe('Tracebuzz Trigger', () => {
 	beforeEach(() => resetDedupeStores());

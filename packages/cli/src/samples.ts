@@ -99,7 +99,11 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
 
 /** A realistic body for a provider's event, with fresh ids and timestamps. */
 export function buildSample(provider: string, event: string, options: SampleOptions = {}): Record<string, unknown> {
-	const definition = getProvider(provider);
+	return buildSampleOf(getProvider(provider), event, options);
+}
+
+/** The same for a definition given (one not, or not yet, in the registry). */
+export function buildSampleOf(definition: RegisteredProvider, event: string, options: SampleOptions = {}): Record<string, unknown> {
 	const known = definition.events.map((e) => e.value);
 	if (!known.includes(event)) throw new SampleError(`unknown ${definition.displayName} event "${event}". Known events: ${known.join(', ')}`);
 	const channels = variantsOf(definition);
