@@ -36,8 +36,8 @@ const registry = read(providersFile);
 const readme = read('README.md');
 const manifest = JSON.parse(read('package.json'));
 const taken = [
-	[new RegExp(`^\\t(${id}|\\w+: ${n.camel}|${n.camel}),?$`, 'm').test(registry) || new RegExp(`^\\t${id}:`, 'm').test(registry), `the id "${id}" is already registered in ${providersFile}`],
-	[new RegExp(`import \\{ ${n.camel} \\}`).test(registry), `a definition named ${n.camel} is already imported in ${providersFile}`],
+	[new RegExp(`^\\t${id}(: \\w+)?,?$`, 'm').test(registry), `the id "${id}" is already registered in ${providersFile}`],
+	[new RegExp(`import \\{ ${n.camel} \\}|: ${n.camel},?$|^\\t${n.camel},?$`, 'm').test(registry), `a definition named ${n.camel} is already registered in ${providersFile}`],
 	[existsSync(file(`nodes/${n.nodeClass}`)), `nodes/${n.nodeClass} already exists`],
 	[existsSync(file(`credentials/${n.credentialClass}.credentials.ts`)), `credentials/${n.credentialClass}.credentials.ts already exists`],
 	[existsSync(file(`test/fixtures/${id}.ts`)), `test/fixtures/${id}.ts already exists`],
