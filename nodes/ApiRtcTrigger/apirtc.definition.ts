@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
 
-import { DANGEROUS_KEYS } from '../shared/core/json';
+import { nestDottedKeys } from '../shared/core/json';
 import { toIsoUtc } from '../shared/core/time';
 import type { RegisteredProvider } from '../shared/definition';
 import { integer, numeric } from '../shared/fields';
@@ -48,115 +48,6 @@ const apiRtcData = apiRtcEvent.extend({
 		})
 		.describe('Properties of the object, dotted names nested'),
 });
-
-/**
- * A dotted key of more parts than this stays as it came: nesting it would nest the item as deeply
- * (a 10 KB key of 5,000 parts would be 5,000 levels, past what n8n can show).
- */
-export const MAX_DOTTED_PARTS = 32;
-
-/**
- * Sets an own, enumerable, writable property. A plain assignment does exactly that when nothing of
- * that name is on the object or its prototype (the common case, and ~5x cheaper); otherwise
- * (`toString`, a key set before) defineProperty, so that no inherited setter or read-only
- * property is involved. Here, not imported: a call into another module costs a lookup per key.
- */
-function put(target: Record<string, unknown>, key: string, value: unknown): void {
-	if (key in target) Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-	else target[key] = value;
-}
-
-const hasOwn = (target: object, key: string) => Object.prototype.hasOwnProperty.call(target, key);
-
-/**
- * The parts of a key that can be nested: at least two, at most MAX_DOTTED_PARTS, none empty and
- * none prototype-reaching; else undefined.
- */
-function nestablePath(key: string): string[] | undefined {
-	const path = key.split('.');
-	if (path.length > MAX_DOTTED_PARTS) return undefined;
-	for (let j = 0; j < path.length; j++) {
-		const part = path[j];
-		if (part === '' || ((part.length === 9 || part.length === 11) && DANGEROUS_KEYS.has(part))) return undefined;
-	}
-	return path;
-}
-
-/**
- * Whether another key of `source` names a place on the path of `key` (`geoloc` for `geoloc.lat`,
- * `a.b` for `a.b.c`) or extends it (`inner`: the dotted places on the paths of the keys of three
- * parts or more).
- */
-function collides(source: Record<string, unknown>, key: string, path: string[], inner: Set<string> | undefined): boolean {
-	if (inner !== undefined && inner.has(key)) return true;
-	let place = path[0];
-	if (hasOwn(source, place)) return true;
-	for (let j = 1; j < path.length - 1; j++) {
-		place = `${place}.${path[j]}`;
-		if (hasOwn(source, place)) return true;
-	}
-	return false;
-}
-
-/**
- * `{"geoloc.lat": 1, "geoloc.lng": 2}` → `{geoloc: {lat: 1, lng: 2}}`. Nothing is dropped, whatever
- * the keys and their order: a dotted key stays as it came, beside the others, when another key
- * names a place on its path (`geoloc` beside `geoloc.lat`, `a.b` beside `a.b.c`: both stay) or
- * extends it, or when it has an empty or prototype-reaching part or more than MAX_DOTTED_PARTS
- * parts. Which keys are nested depends only on the set of keys, never on their order; the
- * source and its values are never changed.
- */
-export function nestDottedKeys(source: Record<string, unknown>): Record<string, unknown> {
-	const keys = Object.keys(source);
-	const out: Record<string, unknown> = {};
-	// the keys before the first one that can be nested are copied as they come (all of them, in
-	// the common case of no dotted key); from it on, each key's path is read first
-	let first = 0;
-	let paths: Array<string[] | undefined> | undefined;
-	let longest = 0;
-	for (let i = 0; i < keys.length; i++) {
-		const key = keys[i];
-		const path = key.indexOf('.') === -1 ? undefined : nestablePath(key);
-		if (path === undefined) {
-			if (paths === undefined) put(out, key, source[key]);
-			continue;
-		}
-		if (paths === undefined) {
-			paths = new Array<string[] | undefined>(keys.length);
-			first = i;
-		}
-		paths[i] = path;
-		if (path.length > longest) longest = path.length;
-	}
-	if (paths === undefined) return out;
-	// only a key of three parts or more can extend a dotted key (`a.b.c` extends `a.b`)
-	let inner: Set<string> | undefined;
-	if (longest > 2) {
-		inner = new Set<string>();
-		for (const path of paths) {
-			if (path === undefined || path.length < 3) continue;
-			let place = path[0];
-			for (let j = 1; j < path.length - 1; j++) inner.add((place = `${place}.${path[j]}`));
-		}
-	}
-	for (let i = first; i < keys.length; i++) {
-		const key = keys[i];
-		const path = paths[i];
-		if (path === undefined || collides(source, key, path, inner)) {
-			put(out, key, source[key]);
-			continue;
-		}
-		// every place on the path is free or an object made here: no other key names one
-		let target = out;
-		for (let j = 0; j < path.length - 1; j++) {
-			const part = path[j];
-			if (!hasOwn(target, part)) put(target, part, {});
-			target = target[part] as Record<string, unknown>;
-		}
-		put(target, path[path.length - 1], source[key]);
-	}
-	return out;
-}
 
 export const apiRtc: RegisteredProvider<ApiRtcEvent> = {
 	provider: 'apirtc',

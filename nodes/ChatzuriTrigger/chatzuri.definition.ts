@@ -30,17 +30,24 @@ const channelPayloads = {
 
 const agentId = z.string().describe('Agent ID');
 
-const messageReceived = z.discriminatedUnion(
-	'channel',
-	CHANNELS.map((channel) =>
-		z.looseObject({
-			eventType: z.literal('message.received'),
-			channel: z.literal(channel),
-			agentId,
-			payload: z.looseObject(channelPayloads[channel]).describe(`The message, as the ${channel} channel delivers it`),
-		}),
-	) as unknown as [z.ZodObject, z.ZodObject, ...z.ZodObject[]],
-);
+/** One message.received variant per channel, its payload as that channel delivers it. */
+function channelMessage<C extends (typeof CHANNELS)[number]>(channel: C) {
+	return z.looseObject({
+		eventType: z.literal('message.received'),
+		channel: z.literal(channel),
+		agentId,
+		payload: z.looseObject(channelPayloads[channel]).describe(`The message, as the ${channel} channel delivers it`),
+	});
+}
+
+const messageReceived = z.discriminatedUnion('channel', [
+	channelMessage('whatsapp'),
+	channelMessage('telegram'),
+	channelMessage('facebook'),
+	channelMessage('instagram'),
+	channelMessage('email'),
+	channelMessage('web'),
+]);
 
 const leadSubmit = z.looseObject({
 	eventType: z.literal('lead.submit'),
@@ -58,13 +65,16 @@ const leadSubmit = z.looseObject({
 
 const chatzuriEvent = z.discriminatedUnion('eventType', [leadSubmit, messageReceived]);
 
-export interface ChatzuriEvent {
-	eventType: 'lead.submit' | 'message.received';
-	agentId: string;
-	channel?: (typeof CHANNELS)[number];
-	payload: Record<string, unknown>;
-	[key: string]: unknown;
-}
+export type ChatzuriEvent = z.infer<typeof chatzuriEvent>;
+
+/**
+ * The events a user can pick: one per value of the schema's discriminator (`eventType`), which the
+ * type makes exhaustive: an event added to the schema without its words here does not compile.
+ */
+const EVENT_NAMES: Record<ChatzuriEvent['eventType'], { name: string; description: string }> = {
+	'lead.submit': { name: 'Lead Submitted', description: 'A customer gave their name, email and phone to your agent' },
+	'message.received': { name: 'Message Received', description: 'A user sent a message on a channel connected to the agent' },
+};
 
 const channelNames: Record<(typeof CHANNELS)[number], string> = {
 	whatsapp: 'WhatsApp',
@@ -98,11 +108,8 @@ export const chatzuri: RegisteredProvider<ChatzuriEvent> = {
 		prefix: 'sha1=',
 		signedPayload: 'rawBodyOrReserialized',
 	},
-	events: [
-		{ name: 'Lead Submitted', value: 'lead.submit', description: 'A customer gave their name, email and phone to your agent' },
-		{ name: 'Message Received', value: 'message.received', description: 'A user sent a message on a channel connected to the agent' },
-	],
-	schema: chatzuriEvent as unknown as z.ZodType<ChatzuriEvent>,
+	events: Object.entries(EVENT_NAMES).map(([value, { name, description }]) => ({ name, value, description })),
+	schema: chatzuriEvent,
 	dataSchema: chatzuriEvent,
 	describe: (body) => ({ event: body.eventType, eventId: null, occurredAt: null, data: { ...body } }),
 	filters: [

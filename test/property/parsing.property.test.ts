@@ -15,7 +15,7 @@ import { createHmac } from 'crypto';
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { nestDottedKeys } from '../../nodes/ApiRtcTrigger/apirtc.definition';
+import { nestDottedKeys } from '../../nodes/shared/core/json';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
 import { parseAnyBody } from '../../nodes/shared/core/body';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';

@@ -1,5 +1,6 @@
 import { ApiRtcTrigger } from '../../nodes/ApiRtcTrigger/ApiRtcTrigger.node';
-import { apiRtc, nestDottedKeys } from '../../nodes/ApiRtcTrigger/apirtc.definition';
+import { apiRtc } from '../../nodes/ApiRtcTrigger/apirtc.definition';
+import { nestDottedKeys } from '../../nodes/shared/core/json';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
 import { sha256Hex } from '../../nodes/shared/core/hash';
 import { conversationUpdate, ticketUpdate } from '../fixtures/apirtc';

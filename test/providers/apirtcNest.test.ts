@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 
-import { MAX_DOTTED_PARTS, nestDottedKeys } from '../../nodes/ApiRtcTrigger/apirtc.definition';
+import { MAX_DOTTED_PARTS, nestDottedKeys } from '../../nodes/shared/core/json';
 import { DANGEROUS_KEYS } from '../../nodes/shared/core/json';
 
 function nestReference(source: Record<string, unknown>): Record<string, unknown> {

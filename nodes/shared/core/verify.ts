@@ -195,7 +195,7 @@ function decodeTrimmed(value: string, verification: HmacVerification): Buffer | 
 }
 
 export function hmacDigest(algorithm: HmacAlgorithm, secret: string | Buffer, payload: Buffer | string): Buffer {
-	// the same bytes as digest(): on Node 24 a latin1 ('binary') string turned into a Buffer is ~0.4 µs faster
+	// the same bytes as digest(): a latin1 ('binary') string turned into a Buffer is the faster way there on Node 24
 	return Buffer.from(createHmac(algorithm, secret).update(payload).digest('binary'), 'latin1');
 }
 
