@@ -4,16 +4,23 @@
  * writes nothing.
  */
 import { execFileSync, spawnSync } from 'child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
+
+import { PROVIDERS } from '../../nodes/shared/providers';
 
 const ROOT = join(__dirname, '..', '..');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 let scratch: string;
-const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+// the working tree as git sees it: tracked files and new ones it does not ignore (a provider just scaffolded)
+const tracked = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' })
+	.split('\0')
+	.filter((file) => file !== '' && existsSync(join(ROOT, file)));
+/** A provider of the test's own, so that it runs after `new-provider zebra` too. */
+const ID = 'okapi';
 const snapshot = () => Object.fromEntries(tracked.map((file) => [file, readFileSync(join(scratch, file), 'utf8')]));
 const scaffold = (...args: string[]) => spawnSync(process.execPath, [join(scratch, 'scripts', 'new-provider.mjs'), ...args], { cwd: scratch, encoding: 'utf8' });
 
@@ -44,20 +51,20 @@ describe('npm run new-provider', () => {
 	});
 
 	it('scaffolds a provider that type-checks and that the registry check finds complete', () => {
-		const result = scaffold('zebra', 'Zebra');
+		const result = scaffold(ID, 'Okapi');
 		expect(result.stderr).toBe('');
 		expect(result.status).toBe(0);
 		const check = spawnSync(process.execPath, [TSX, join(scratch, 'test', 'helpers', 'registryCheck.ts')], { cwd: scratch, encoding: 'utf8' });
 		expect(check.stderr).toBe('');
-		expect(check.stdout).toContain('registry complete: buzzeasy, tracebuzz, chatzuri, buzzbip, apirtc, zebra');
+		expect(check.stdout).toContain(`registry complete: ${[...Object.keys(PROVIDERS), ID].join(', ')}`);
 		const tsc = spawnSync(process.execPath, [TSC, '--noEmit', '-p', join(scratch, 'tsconfig.test.json')], { cwd: scratch, encoding: 'utf8' });
 		expect(tsc.stdout + tsc.stderr).toBe('');
 		expect(tsc.status).toBe(0);
 		const manifest = JSON.parse(readFileSync(join(scratch, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
-		expect(manifest.n8n.nodes).toContain('dist/nodes/ZebraTrigger/ZebraTrigger.node.js');
-		expect(manifest.n8n.credentials).toContain('dist/credentials/ZebraApi.credentials.js');
-		expect(readFileSync(join(scratch, 'README.md'), 'utf8')).toMatch(/<!-- generated:zebra:start -->\n#### Events\n[\s\S]*`example\.event`[\s\S]*<!-- generated:zebra:end -->/);
+		expect(manifest.n8n.nodes).toContain('dist/nodes/OkapiTrigger/OkapiTrigger.node.js');
+		expect(manifest.n8n.credentials).toContain('dist/credentials/OkapiApi.credentials.js');
+		expect(readFileSync(join(scratch, 'README.md'), 'utf8')).toMatch(/<!-- generated:okapi:start -->\n#### Events\n[\s\S]*`example\.event`[\s\S]*<!-- generated:okapi:end -->/);
 		// and again: the id is taken now
-		expect(scaffold('zebra', 'Zebra').status).toBe(2);
+		expect(scaffold(ID, 'Okapi').status).toBe(2);
 	}, 120_000);
 });
