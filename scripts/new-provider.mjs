@@ -149,6 +149,7 @@ const icon = (background, foreground) => `<svg xmlns="http://www.w3.org/2000/svg
 
 const section = `### ${displayName}
 
+The **${displayName} Trigger** starts the workflow on ${displayName}'s webhook events.
 **In ${displayName}** (placeholder: where its webhook settings are), paste the trigger's Production
 URL and copy the signing secret ${displayName} shows into the credential.
 

@@ -51,8 +51,9 @@ async function deliver(t: Trigger, text: string, scope: Scope, staticData: IData
 
 /** The key the trigger dedupes on: the event id where the provider has one, else the body's hash. */
 function expectedKey(t: Trigger, text: string): string {
-	const parsed = JSON.parse(text) as Record<string, unknown>;
-	return t.definition.provider === 'buzzbip' ? String(parsed.id) : `sha256:${sha256Hex(text)}`;
+	// the provider's own event id when its definition names one (BuzzBip's id), else the body's hash
+	const { eventId } = t.definition.describe(t.definition.schema.parse(JSON.parse(text)));
+	return eventId ?? `sha256:${sha256Hex(text)}`;
 }
 
 /**
