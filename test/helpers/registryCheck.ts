@@ -94,17 +94,26 @@ export function providerProblems(id: string, definition: RegisteredProvider, pkg
 	return problems;
 }
 
+const manifest = () => (JSON.parse(read('package.json')) as { n8n: { nodes: string[]; credentials: string[] } }).n8n;
+
+/** What a registered provider lacks, none when all is in place. */
+export function registeredProviderProblems(id: string): string[] {
+	return providerProblems(id, PROVIDERS[id], manifest(), read('README.md'));
+}
+
 /** Every problem of the registry, none when all is in place. */
 export function registryProblems(): string[] {
-	const manifest = JSON.parse(read('package.json')) as { n8n: { nodes: string[]; credentials: string[] } };
-	const readme = read('README.md');
-	const problems = Object.entries(PROVIDERS).flatMap(([id, definition]) => providerProblems(id, definition, manifest.n8n, readme));
+	return [...Object.keys(PROVIDERS).flatMap(registeredProviderProblems), ...orphanProblems()];
+}
 
-	// the other way round: nothing in package.json or nodes/ that is not a provider's
+/** The other way round: nothing in package.json, nodes/ or credentials/ that is not a provider's. */
+export function orphanProblems(): string[] {
+	const problems: string[] = [];
+	const n8n = manifest();
 	const all = Object.values(PROVIDERS).map((definition) => providerFiles(definition));
 	const generic = { node: `dist/nodes/${GENERIC.node}/${GENERIC.node}.node.js`, credential: `dist/credentials/${GENERIC.credential}.credentials.js` };
-	for (const entry of manifest.n8n.nodes) if (entry !== generic.node && !all.some((files) => files.distNode === entry)) problems.push(`package.json n8n.nodes has ${entry}, which no registered provider has (nodes/shared/providers.ts)`);
-	for (const entry of manifest.n8n.credentials) if (entry !== generic.credential && !all.some((files) => files.distCredential === entry)) problems.push(`package.json n8n.credentials has ${entry}, which no registered provider has (nodes/shared/providers.ts)`);
+	for (const entry of n8n.nodes) if (entry !== generic.node && !all.some((files) => files.distNode === entry)) problems.push(`package.json n8n.nodes has ${entry}, which no registered provider has (nodes/shared/providers.ts)`);
+	for (const entry of n8n.credentials) if (entry !== generic.credential && !all.some((files) => files.distCredential === entry)) problems.push(`package.json n8n.credentials has ${entry}, which no registered provider has (nodes/shared/providers.ts)`);
 	for (const folder of readdirSync(join(ROOT, 'nodes'))) {
 		if (folder === 'shared' || folder === GENERIC.node) continue;
 		if (!all.some((files) => files.nodeFolder === `nodes/${folder}`)) problems.push(`nodes/${folder} belongs to no registered provider (nodes/shared/providers.ts)`);

@@ -12,13 +12,10 @@ import { createHmac } from 'crypto';
 import fc from 'fast-check';
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { ApiRtcTrigger } from '../../nodes/ApiRtcTrigger/ApiRtcTrigger.node';
-import { BuzzBipTrigger } from '../../nodes/BuzzBipTrigger/BuzzBipTrigger.node';
-import { BuzzeasyTrigger } from '../../nodes/BuzzeasyTrigger/BuzzeasyTrigger.node';
-import { ChatzuriTrigger } from '../../nodes/ChatzuriTrigger/ChatzuriTrigger.node';
-import { TracebuzzTrigger } from '../../nodes/TracebuzzTrigger/TracebuzzTrigger.node';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
+import { signRequest } from '../../nodes/shared/core/sign';
+import { REGISTERED } from '../helpers/registry';
 import { callWebhook } from '../helpers/webhookContext';
 import { announce, fcParams, runs } from './support';
 
@@ -29,17 +26,22 @@ afterEach(() => resetDedupeStores());
 const SECRET = 'property-secret-4711';
 const hmac = (algorithm: string, body: string | Buffer) => createHmac(algorithm, SECRET).update(body).digest('hex');
 
-const chatzuri = new ChatzuriTrigger();
 const verified = new VerifiedWebhookTrigger();
 
-/** Each trigger with a valid credential and the header that authenticates an empty body. */
-const TRIGGERS: Array<{ name: string; node: INodeType; credentials: IDataObject; secretFields: string[]; auth: Record<string, string> }> = [
-	{ name: 'buzzeasy', node: new BuzzeasyTrigger(), credentials: { apiKey: SECRET }, secretFields: ['apiKey', 'previousApiKey'], auth: { 'x-api-key': SECRET } },
-	{ name: 'tracebuzz', node: new TracebuzzTrigger(), credentials: { headerName: 'X-Hook', headerValue: SECRET }, secretFields: ['headerValue', 'previousHeaderValue'], auth: { 'x-hook': SECRET } },
-	{ name: 'chatzuri', node: chatzuri, credentials: { secretKey: SECRET }, secretFields: ['secretKey', 'previousSecretKey'], auth: { 'x-chatzuri-signature': hmac('sha1', '') } },
-	{ name: 'buzzbip', node: new BuzzBipTrigger(), credentials: { signingSecret: SECRET }, secretFields: ['signingSecret', 'previousSigningSecret'], auth: { 'x-buzzbip-signature': hmac('sha256', '') } },
-	{ name: 'apirtc', node: new ApiRtcTrigger(), credentials: { headerName: 'X-Hook', headerValue: SECRET }, secretFields: ['headerValue', 'previousHeaderValue'], auth: { 'x-hook': SECRET } },
-];
+/** Each registered trigger with a valid credential and the headers that authenticate an empty body. */
+const TRIGGERS: Array<{ name: string; node: INodeType; credentials: IDataObject; secretFields: string[]; auth: Record<string, string> }> = REGISTERED.map(({ id, node, definition }) => {
+	const { credential } = definition;
+	const credentials: IDataObject = { [credential.secret]: SECRET, ...(credential.headerName ? { [credential.headerName]: 'X-Hook' } : {}) };
+	const signed = signRequest(id, '', { secret: SECRET, headerName: 'X-Hook' });
+	return {
+		name: id,
+		node,
+		credentials,
+		secretFields: [credential.secret, credential.previousSecret],
+		auth: Object.fromEntries(Object.entries(signed).map(([name, value]) => [name.toLowerCase(), value])),
+	};
+});
+const chatzuri = TRIGGERS.find((t) => t.name === 'chatzuri')!.node;
 
 const headerName = fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/);
 const headerValue = fc.string({ maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, 'x'));

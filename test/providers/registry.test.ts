@@ -14,10 +14,15 @@ import { VerifiedWebhookApi } from '../../credentials/VerifiedWebhookApi.credent
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
 import { CREDENTIAL } from '../../nodes/VerifiedWebhookTrigger/verifiedWebhook.definition';
 import { credentialOf, REGISTERED } from '../helpers/registry';
-import { providerProblems, registryProblems } from '../helpers/registryCheck';
+import { orphanProblems, providerProblems, registeredProviderProblems, registryProblems } from '../helpers/registryCheck';
 
 describe('the registry', () => {
-	it('names everything every provider needs, and nothing is outside it', () => {
+	it.each(Object.keys(PROVIDERS))('%s: has everything a provider needs (files, package.json entries, fixtures, README section, sample rules)', (id) => {
+		expect(registeredProviderProblems(id)).toEqual([]);
+	});
+
+	it('has nothing outside it: every node and credential in package.json, nodes/ and credentials/ is a provider\'s (or the Verified Webhook Trigger\'s)', () => {
+		expect(orphanProblems()).toEqual([]);
 		expect(registryProblems()).toEqual([]);
 	});
 
