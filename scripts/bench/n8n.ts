@@ -24,7 +24,7 @@ import autocannon from 'autocannon';
 import { prepareRequest } from '../../packages/cli/src/send';
 import { buildSample } from '../../packages/cli/src/samples';
 import { FIXTURES, type ProviderFixture } from '../../test/e2e/fixtures';
-import { N8nHarness, log, uniqueTag, waitFor, type HttpResponse, type WorkflowSpec } from '../../test/e2e/harness';
+import { N8nHarness, log, uniqueTag, waitFor, type HttpResponse, type WorkflowSpec } from '../n8n';
 
 type ProviderId = ProviderFixture['provider'];
 
