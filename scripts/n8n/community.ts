@@ -70,6 +70,21 @@ export async function installPackageTarball(userFolder: string, tgz: string): Pr
 }
 
 /**
+ * n8n 1.x runs `npm outdated` for Settings → Community nodes (GET /rest/community-packages) with an
+ * environment of PATH and NODE_PATH only, so on a machine that reaches the registry through a CA
+ * of its own (NODE_EXTRA_CA_CERTS) that npm fails TLS and retries for about 70 s before the page
+ * answers. An `.npmrc` in the nodes folder (npm's project config there) names that CA file, as
+ * the environment does for every other npm. Nothing is written without NODE_EXTRA_CA_CERTS.
+ */
+export async function trustMachineCaInNodesFolder(userFolder: string): Promise<void> {
+	const caFile = process.env.NODE_EXTRA_CA_CERTS;
+	if (!caFile || !fs.existsSync(caFile)) return;
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	await fsp.mkdir(nodesDir, { recursive: true });
+	await fsp.writeFile(path.join(nodesDir, '.npmrc'), `cafile=${caFile}\n`);
+}
+
+/**
  * What a child on n8n's Node runs to record an installed package as n8n's Community Nodes does after
  * an install from Settings → Community nodes (InstalledPackagesRepository.persistPackageWithNodes,
  * n8n/dist/modules/community-packages/installed-packages.repository.js in 2.41; the same two tables

@@ -17,7 +17,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { installPackageTarball, packRepo, registerCommunityPackage, type RegisteredPackage } from './community';
+import { installPackageTarball, packRepo, registerCommunityPackage, trustMachineCaInNodesFolder, type RegisteredPackage } from './community';
 import { REPO_ROOT, log } from './exec';
 import { fatal, httpRequest, waitFor, type HttpResponse } from './http';
 import { ensureN8n, type N8nInstall } from './install';
@@ -143,6 +143,7 @@ export class N8nHarness {
 			tgz = await packRepo(path.join(this.userFolder, 'pack'));
 		}
 		await installPackageTarball(this.userFolder, tgz);
+		await trustMachineCaInNodesFolder(this.userFolder);
 		log(`n8n ${this.version}: ${path.basename(tgz)} installed into ${this.userFolder}/.n8n/nodes (${Date.now() - started} ms)`);
 
 		const credentialsFile = path.join(this.userFolder, 'credentials.json');
@@ -317,14 +318,17 @@ export class N8nHarness {
 	 */
 	async executions(workflowId: string, { includeData = true, afterId, includeRunning = false }: { includeData?: boolean; afterId?: number; includeRunning?: boolean } = {}): Promise<Execution[]> {
 		const all = new Map<string, Execution>();
-		// the list leaves out running executions unless asked for them by status
-		for (const status of includeRunning ? ['', 'running'] : ['']) {
+		// n8n 1.x's public API never lists unfinished executions: the editor's list has them
+		const oneX = major(this.version) < 2;
+		if (includeRunning && oneX) for (const execution of await this.unfinishedExecutions(workflowId)) all.set(execution.id, execution);
+		// 2.x's list leaves out running executions unless asked for them by status
+		for (const status of includeRunning && !oneX ? ['', 'running'] : ['']) {
 			let cursor: string | undefined;
 			do {
 				const page = await this.api<{ data: Execution[]; nextCursor?: string | null }>(
 					`/executions?workflowId=${encodeURIComponent(workflowId)}${status ? `&status=${status}` : ''}&includeData=${includeData}&limit=250${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
 				);
-				for (const execution of page.data) all.set(execution.id, execution);
+				for (const execution of page.data) all.set(String(execution.id), withStatus(execution));
 				cursor = page.nextCursor ?? undefined;
 				if (afterId !== undefined && page.data.some((e) => Number(e.id) <= afterId)) cursor = undefined;
 			} while (cursor);
@@ -333,10 +337,29 @@ export class N8nHarness {
 		return kept.sort((a, b) => Number(b.id) - Number(a.id));
 	}
 
+	/** The executions of a workflow that have not finished (new, running), from the editor's own list. */
+	async unfinishedExecutions(workflowId: string): Promise<Execution[]> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId, status: ['new', 'running'] }));
+		const { data } = await this.editorGet<{ data: { results: Execution[] } }>(`/rest/executions?filter=${filter}&limit=250`);
+		return data.results.map((e) => ({ ...e, id: String(e.id) }));
+	}
+
 	/** POST a raw body to a production webhook. */
 	async post(webhookPath: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<HttpResponse> {
 		return httpRequest(`${this.url}/webhook/${webhookPath}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 	}
+}
+
+/**
+ * n8n 1.x's public API gives no `status` (and a numeric id): derived from what it does give, as 2.x
+ * would say it (finished: success; stopped unfinished: error; waitTill: waiting; else running).
+ */
+function withStatus(execution: Execution): Execution {
+	const id = String(execution.id);
+	if (execution.status) return { ...execution, id };
+	const waiting = (execution as { waitTill?: string | null }).waitTill;
+	const status = execution.finished ? 'success' : waiting ? 'waiting' : execution.stoppedAt ? 'error' : 'running';
+	return { ...execution, id, status };
 }
 
 /** What `create` needs of the class it is called on (N8nHarness or a subclass). */

@@ -11,10 +11,12 @@ export interface HttpRequestOptions {
 	method?: string;
 	headers?: Record<string, string>;
 	body?: string | Buffer;
+	/** No answer within this many ms rejects (default 30 s). */
+	timeoutMs?: number;
 }
 
-/** Resolves `{ status, headers, body }` with the body as text; no answer in 30 s rejects. */
-export function httpRequest(url: string, { method = 'GET', headers = {}, body }: HttpRequestOptions = {}): Promise<HttpResponse> {
+/** Resolves `{ status, headers, body }` with the body as text; no answer in `timeoutMs` rejects. */
+export function httpRequest(url: string, { method = 'GET', headers = {}, body, timeoutMs = 30000 }: HttpRequestOptions = {}): Promise<HttpResponse> {
 	return new Promise((resolve, reject) => {
 		const req = http.request(url, { method, headers }, (res) => {
 			const chunks: Buffer[] = [];
@@ -23,7 +25,7 @@ export function httpRequest(url: string, { method = 'GET', headers = {}, body }:
 			res.on('error', reject);
 		});
 		req.on('error', reject);
-		req.setTimeout(30000, () => req.destroy(new Error(`${method} ${url}: no answer in 30 s`)));
+		req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url}: no answer in ${Math.round(timeoutMs / 1000)} s`)));
 		if (body !== undefined) req.write(body);
 		req.end();
 	});

@@ -12,5 +12,5 @@ export { ensureNode, nodeEnv, type NodeInstall } from './node';
 export { DEFAULT_N8N_VERSION, knownVersions, requestedVersion, versionManifest, type VersionManifest } from './versions';
 export { ensureN8n, findInstalledN8n, type N8nInstall } from './install';
 export { DEFAULT_OWNER, bcryptHash, n8nEnv, runN8nCli, startN8n, waitForHealthy, type N8nProcess, type Owner, type StartOptions } from './process';
-export { NODE_SEARCH_TERM, installPackageTarball, packRepo, registerCommunityPackage, type RegisteredPackage } from './community';
+export { NODE_SEARCH_TERM, installPackageTarball, packRepo, registerCommunityPackage, trustMachineCaInNodesFolder, type RegisteredPackage } from './community';
 export { N8nHarness, uniqueTag, type CredentialSpec, type Execution, type HarnessOptions, type WorkflowSpec } from './harness';
