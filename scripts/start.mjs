@@ -23,7 +23,7 @@ import { loadRuntime } from './n8n/load.mjs';
 ensureDepsOrExit();
 
 // The runtime is TypeScript, run through tsx (a dev dependency): loaded once the dependencies are in.
-const { DEFAULT_N8N_VERSION, DEFAULT_OWNER, NODE_SEARCH_TERM, REPO_ROOT, ensureN8n, installPackageTarball, log, npmCliPath, packRepo, registerCommunityPackage, requestedVersion, run, startN8n, versionManifest, waitFor, waitForHealthy } =
+const { DEFAULT_N8N_VERSION, DEFAULT_OWNER, NODE_SEARCH_TERM, REPO_ROOT, ensureN8n, installPackageTarball, log, npmCliPath, packRepo, registerCommunityPackage, requestedVersion, run, setUpOwnerIfAsked, startN8n, trustMachineCaInNodesFolder, versionManifest, waitFor, waitForHealthy } =
 	loadRuntime();
 
 /** `--n8n-version=X` or `--n8n-version X`, else $N8N_VERSION, else the default. */
@@ -65,6 +65,7 @@ fs.mkdirSync(userFolder, { recursive: true });
 // Replace the installed copy with this build: as a reinstall from Community Nodes would.
 fs.rmSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-verified-webhooks'), { recursive: true, force: true });
 await installPackageTarball(userFolder, tgz);
+await trustMachineCaInNodesFolder(userFolder);
 fs.rmSync(packDir, { recursive: true, force: true });
 log(`installed ${path.basename(tgz)} into ${path.join(userFolder, '.n8n', 'nodes')}`);
 
@@ -128,6 +129,8 @@ try {
 		},
 		{ timeoutMs: 120000, what: 'the editor' },
 	);
+	// n8n 1.x ignores N8N_INSTANCE_OWNER_*: the owner printed below is set up as its first screen would
+	await setUpOwnerIfAsked(`http://127.0.0.1:${port}`, DEFAULT_OWNER);
 } catch (error) {
 	if (!stopping) {
 		// waitForHealthy's message carries the log already: print the reason and one tail only.

@@ -5,11 +5,9 @@
  * activated (n8n 1.x) through n8n's CLI, executions read back through the public API. `stop()`
  * always ends the whole process group.
  *
- * What differs between n8n lines is kept here, each in one place:
- * - making a workflow live: `publish:workflow` on 2.x, `update:workflow --active=true` on 1.x;
- * - the owner: 2.x takes it from N8N_INSTANCE_OWNER_*; where n8n still asks for one, the harness
- *   sets it up through POST /rest/owner/setup, as the editor's first screen does;
- * - the API key: with the scopes n8n offers (GET /rest/api-keys/scopes) where it has scopes.
+ * What differs between n8n lines is kept in one place each: here, making a workflow live
+ * (`publish:workflow` on 2.x, `update:workflow --active=true` on 1.x) and reading executions (1.x's
+ * public API lists no unfinished execution and gives no status); in api.ts, the owner and the API key.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -17,6 +15,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { createApiKey, editorGet, signIn, type Session } from './api';
 import { installPackageTarball, packRepo, registerCommunityPackage, trustMachineCaInNodesFolder, type RegisteredPackage } from './community';
 import { REPO_ROOT, log } from './exec';
 import { fatal, httpRequest, waitFor, type HttpResponse } from './http';
@@ -82,7 +81,7 @@ export class N8nHarness {
 
 	private process?: N8nProcess;
 	private apiKey?: string;
-	private session?: Record<string, string>;
+	private session?: Session;
 	private startCount = 0;
 	private extraEnv: Record<string, string> = {};
 	/** The package as recorded for Settings → Community nodes before n8n started. */
@@ -236,72 +235,19 @@ export class N8nHarness {
 		return this.process?.logTail(chars) ?? '';
 	}
 
-	/** The headers of a session of the owner (signed in through POST /rest/login, as the editor does). */
-	private async ownerSession(): Promise<Record<string, string>> {
-		if (this.session) return this.session;
-		const browserId = 'verified-webhooks-e2e';
-		const login = () =>
-			httpRequest(`${this.url}/rest/login`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', 'browser-id': browserId },
-				// `email` until n8n 1.x's LDAP sign-in renamed it; both are sent, each line reads its own
-				body: JSON.stringify({ emailOrLdapLoginId: DEFAULT_OWNER.email, email: DEFAULT_OWNER.email, password: DEFAULT_OWNER.password }),
-			});
-		let res = await login();
-		if (res.status !== 200 && (await this.ownerSetUp(browserId))) res = await login();
-		if (res.status !== 200) throw new Error(`POST /rest/login: ${res.status} ${res.body}`);
-		const setCookie = res.headers['set-cookie'];
-		const cookie = (Array.isArray(setCookie) ? setCookie : [setCookie ?? ''])
-			.map((c) => c.split(';')[0])
-			.filter(Boolean)
-			.join('; ');
-		this.session = { cookie, 'browser-id': browserId };
+	/** The headers of a session of the owner (signed in as the editor does; set up first where n8n asks). */
+	private async ownerSession(): Promise<Session> {
+		if (!this.session) this.session = await signIn(this.url, DEFAULT_OWNER);
 		return this.session;
-	}
-
-	/**
-	 * Where n8n still asks for its owner (it ignores N8N_INSTANCE_OWNER_*), sets the owner up as the
-	 * editor's first screen does. Returns whether it did.
-	 */
-	private async ownerSetUp(browserId: string): Promise<boolean> {
-		const settings = await httpRequest(`${this.url}/rest/settings`, { headers: { accept: 'application/json' } });
-		if (settings.status !== 200) return false;
-		const data = (JSON.parse(settings.body) as { data?: { userManagement?: { showSetupOnFirstLoad?: boolean } } }).data;
-		if (!data?.userManagement?.showSetupOnFirstLoad) return false;
-		const { email, password, firstName, lastName } = DEFAULT_OWNER;
-		const res = await httpRequest(`${this.url}/rest/owner/setup`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', 'browser-id': browserId },
-			body: JSON.stringify({ email, password, firstName, lastName }),
-		});
-		if (res.status !== 200) throw new Error(`POST /rest/owner/setup: ${res.status} ${res.body}`);
-		log(`n8n ${this.version}: owner set up through POST /rest/owner/setup (this n8n does not read N8N_INSTANCE_OWNER_*)`);
-		return true;
 	}
 
 	/** GET on the editor's own API (`/rest/...`, `/types/...`) as the signed-in owner; the body parsed as JSON. */
 	async editorGet<T>(pathAndQuery: string): Promise<T> {
-		const res = await httpRequest(`${this.url}${pathAndQuery}`, { headers: { ...(await this.ownerSession()), accept: 'application/json' } });
-		if (res.status !== 200) throw new Error(`GET ${pathAndQuery}: ${res.status} ${res.body.slice(0, 500)}`);
-		return JSON.parse(res.body) as T;
+		return editorGet<T>(this.url, await this.ownerSession(), pathAndQuery);
 	}
 
 	private async createApiKey(): Promise<string> {
-		const session = await this.ownerSession();
-		const scopesRes = await httpRequest(`${this.url}/rest/api-keys/scopes`, { headers: session });
-		// n8n lines without API key scopes answer 404 here (every key may do everything)
-		const scopes = scopesRes.status === 200 ? (JSON.parse(scopesRes.body) as { data: string[] }).data : undefined;
-		if (scopesRes.status !== 200 && scopesRes.status !== 404) throw new Error(`GET /rest/api-keys/scopes: ${scopesRes.status} ${scopesRes.body}`);
-		const created = await httpRequest(`${this.url}/rest/api-keys`, {
-			method: 'POST',
-			headers: { ...session, 'content-type': 'application/json' },
-			body: JSON.stringify({ label: 'e2e', ...(scopes ? { scopes } : {}), expiresAt: null }),
-		});
-		if (created.status !== 200) throw new Error(`POST /rest/api-keys: ${created.status} ${created.body}`);
-		const data = (JSON.parse(created.body) as { data: { rawApiKey?: string; apiKey?: string } }).data;
-		const key = data.rawApiKey ?? data.apiKey;
-		if (!key) throw new Error(`POST /rest/api-keys: no key in ${created.body.slice(0, 300)}`);
-		return key;
+		return createApiKey(this.url, await this.ownerSession(), 'e2e');
 	}
 
 	/** GET on the public API (`/api/v1/...`). */

@@ -12,5 +12,6 @@ export { ensureNode, nodeEnv, type NodeInstall } from './node';
 export { DEFAULT_N8N_VERSION, knownVersions, requestedVersion, versionManifest, type VersionManifest } from './versions';
 export { ensureN8n, findInstalledN8n, type N8nInstall } from './install';
 export { DEFAULT_OWNER, bcryptHash, n8nEnv, runN8nCli, startN8n, waitForHealthy, type N8nProcess, type Owner, type StartOptions } from './process';
+export { createApiKey, editorGet, setUpOwnerIfAsked, signIn, type Session } from './api';
 export { NODE_SEARCH_TERM, installPackageTarball, packRepo, registerCommunityPackage, trustMachineCaInNodesFolder, type RegisteredPackage } from './community';
 export { N8nHarness, uniqueTag, type CredentialSpec, type Execution, type HarnessOptions, type WorkflowSpec } from './harness';
