@@ -9,7 +9,7 @@
  * (`publish:workflow` on 2.x, `update:workflow --active=true` on 1.x) and reading executions (1.x's
  * public API lists no unfinished execution and gives no status); in api.ts, the owner and the API key.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -155,6 +155,8 @@ export class N8nHarness {
 					id: w.id,
 					name: w.name,
 					active: false,
+					// n8n 2.0.x's import:workflow stores it as given (NOT NULL); later lines make one when it is missing
+					versionId: randomUUID(),
 					nodes: w.nodes,
 					connections: w.connections ?? {},
 					settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all', saveManualExecutions: true, ...w.settings },
@@ -172,10 +174,41 @@ export class N8nHarness {
 		log(`n8n ${this.version}: ${this.options.credentials.length} credentials, ${this.options.workflows.length} workflows imported and published (${Date.now() - started} ms)`);
 	}
 
-	/** Makes a workflow live (its production webhooks answer) with n8n stopped: publish on 2.x, activate on 1.x. */
+	/**
+	 * Makes a workflow live (its production webhooks answer) with n8n stopped: publish on 2.x,
+	 * activate on 1.x. n8n 2.0.x publishes only a version its workflow history holds, and its
+	 * import:workflow writes none: there the workflow is published through the editor's API at the
+	 * next start instead (publishThroughEditor), as a user saves and publishes it.
+	 */
 	async publish(workflowId: string): Promise<void> {
-		if (major(this.version) >= 2) await this.cli(['publish:workflow', `--id=${workflowId}`]);
-		else await this.cli(['update:workflow', `--id=${workflowId}`, '--active=true']);
+		if (major(this.version) < 2) {
+			await this.cli(['update:workflow', `--id=${workflowId}`, '--active=true']);
+			return;
+		}
+		try {
+			await this.cli(['publish:workflow', `--id=${workflowId}`]);
+		} catch (err) {
+			if (!/Version "[^"]*" not found for workflow/.test((err as Error).message)) throw err;
+			this.publishAtStart.add(workflowId);
+		}
+	}
+
+	private publishAtStart = new Set<string>();
+
+	/** Saves the workflow as the editor does (a version in its history), then publishes that version. */
+	private async publishThroughEditor(workflowId: string): Promise<void> {
+		const session = await this.ownerSession();
+		const headers = { ...session, 'content-type': 'application/json', accept: 'application/json' };
+		const { data: workflow } = await editorGet<{ data: Record<string, unknown> & { versionId: string } }>(this.url, session, `/rest/workflows/${workflowId}`);
+		const { name, connections, settings, versionId } = workflow;
+		// 2.0.x keeps a version only when the nodes or connections change: the nodes move a little, as
+		// in an editor before its save (their parameters stay as imported)
+		const nodes = (workflow.nodes as Array<{ position?: [number, number] }>).map((node) => ({ ...node, position: [(node.position?.[0] ?? 0) + 20, node.position?.[1] ?? 0] }));
+		const saved = await httpRequest(`${this.url}/rest/workflows/${workflowId}`, { method: 'PATCH', headers, body: JSON.stringify({ name, nodes, connections, settings, versionId }) });
+		if (saved.status !== 200) throw new Error(`PATCH /rest/workflows/${workflowId}: ${saved.status} ${saved.body.slice(0, 500)}`);
+		const newVersion = (JSON.parse(saved.body) as { data: { versionId: string } }).data.versionId;
+		const published = await httpRequest(`${this.url}/rest/workflows/${workflowId}/activate`, { method: 'POST', headers, body: JSON.stringify({ versionId: newVersion }) });
+		if (published.status !== 200) throw new Error(`POST /rest/workflows/${workflowId}/activate: ${published.status} ${published.body.slice(0, 500)}`);
 	}
 
 	/** Runs an n8n CLI command on this user folder (n8n must be stopped). */
@@ -198,6 +231,12 @@ export class N8nHarness {
 		this.process = handle;
 		try {
 			await waitForHealthy(handle, { timeoutMs: 180000 });
+			if (this.publishAtStart.size) {
+				await waitFor(() => handle.logTail(20000).includes('Editor is now accessible'), { timeoutMs: 120000, what: 'the editor' });
+				for (const workflowId of this.publishAtStart) await this.publishThroughEditor(workflowId);
+				log(`n8n ${this.version}: ${this.publishAtStart.size} workflow(s) published through the editor's API (this n8n's CLI cannot publish an imported workflow)`);
+				this.publishAtStart.clear();
+			}
 			const healthyAfter = Date.now() - started;
 			for (const webhook of this.options.readiness) {
 				await waitFor(
