@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-/** Installs (or finds in the cache) Node 24 and n8n for `npm start` and the end-to-end suite. */
-import { ensureN8n, log } from './n8n-runtime.mjs';
+/**
+ * Installs (or finds in the cache) n8n and the Node it runs on, for `npm start` and the tests:
+ * `node scripts/ensure-n8n.mjs [<version> | --all]` (default: $N8N_VERSION, else 2.41.1). Works
+ * on a fresh clone: the project's dependencies are installed first (the runtime runs with tsx).
+ */
+import { ensureDepsOrExit } from './ensure-deps.mjs';
+import { loadRuntime } from './n8n/load.mjs';
 
-const started = Date.now();
-const n8n = await ensureN8n();
-log(`n8n ${n8n.version} on Node ${n8n.node.version}: ${n8n.dir} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+ensureDepsOrExit();
+await loadRuntime('ensure').main(process.argv.slice(2)).catch((error) => {
+	process.stderr.write(`[n8n-runtime] ${error.message}\n`);
+	process.exit(1);
+});

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 /**
  * `npm start`: builds the package, packs it, installs the tarball into a local n8n user folder
- * (./.n8n-local, gitignored) the way Community Nodes would, and runs n8n 2.41.1 on
- * http://127.0.0.1:5678 with its embedded SQLite database. Node 24 and n8n are installed into a
- * cache outside the repo on first use (several minutes), then reused. Ctrl-C stops n8n.
+ * (./.n8n-local, gitignored) the way Community Nodes would, and runs n8n (2.41.1 unless told
+ * otherwise) on http://127.0.0.1:5678 with its embedded SQLite database. Node and n8n are installed
+ * into a cache outside the repo on first use (several minutes), then reused. Ctrl-C stops n8n.
+ *
+ * Another n8n: `npm start -- --n8n-version=1.123.81` or `N8N_VERSION=1.123.81 npm start` (any
+ * version with a lock folder in scripts/n8n/versions/); it gets its own user folder,
+ * ./.n8n-local/n8n-<version>, so that one version's database never meets another's migrations.
  *
  * Environment: N8N_PORT (default 5678); anything else n8n reads (N8N_*) is passed through.
  */
@@ -13,16 +17,37 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { ensureDepsOrExit } from './ensure-deps.mjs';
-import { DEFAULT_OWNER, REPO_ROOT, ensureN8n, installPackageTarball, log, npmCliPath, packRepo, run, startN8n, waitFor, waitForHealthy } from './n8n-runtime.mjs';
+import { loadRuntime } from './n8n/load.mjs';
 
-import runtime from './n8n-runtime.mjs';
-
-const { registerCommunityPackage, NODE_SEARCH_TERM } = runtime;
 // First: the project's own dependencies (npm ci when node_modules is missing or stale).
 ensureDepsOrExit();
 
+// The runtime is TypeScript, run through tsx (a dev dependency): loaded once the dependencies are in.
+const { DEFAULT_N8N_VERSION, DEFAULT_OWNER, NODE_SEARCH_TERM, REPO_ROOT, ensureN8n, installPackageTarball, log, npmCliPath, packRepo, registerCommunityPackage, requestedVersion, run, setUpOwnerIfAsked, startN8n, trustMachineCaInNodesFolder, versionManifest, waitFor, waitForHealthy } =
+	loadRuntime();
+
+/** `--n8n-version=X` or `--n8n-version X`, else $N8N_VERSION, else the default. */
+function n8nVersionArgument(argv) {
+	const index = argv.findIndex((a) => a === '--n8n-version' || a.startsWith('--n8n-version='));
+	if (index < 0) return undefined;
+	const value = argv[index].includes('=') ? argv[index].slice(argv[index].indexOf('=') + 1) : argv[index + 1];
+	if (!value) {
+		process.stderr.write('--n8n-version needs a version, e.g. --n8n-version=1.123.81\n');
+		process.exit(2);
+	}
+	return value;
+}
+const n8nVersion = requestedVersion(n8nVersionArgument(process.argv.slice(2)));
+try {
+	versionManifest(n8nVersion);
+} catch (error) {
+	process.stderr.write(`${error.message}\n`);
+	process.exit(2);
+}
+
 const port = Number(process.env.N8N_PORT || 5678);
-const userFolder = path.join(REPO_ROOT, '.n8n-local');
+const localRoot = path.join(REPO_ROOT, '.n8n-local');
+const userFolder = n8nVersion === DEFAULT_N8N_VERSION ? localRoot : path.join(localRoot, `n8n-${n8nVersion}`);
 const encryptionKeyFile = path.join(userFolder, 'encryption-key');
 const logFile = path.join(userFolder, 'n8n.log');
 
@@ -34,12 +59,13 @@ await run(process.execPath, [npmCliPath(), 'run', 'build'], { cwd: REPO_ROOT, qu
 const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verified-webhooks-pack-'));
 const tgz = await packRepo(packDir);
 
-const n8n = await ensureN8n();
+const n8n = await ensureN8n(n8nVersion);
 
 fs.mkdirSync(userFolder, { recursive: true });
 // Replace the installed copy with this build: as a reinstall from Community Nodes would.
 fs.rmSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-verified-webhooks'), { recursive: true, force: true });
 await installPackageTarball(userFolder, tgz);
+await trustMachineCaInNodesFolder(userFolder);
 fs.rmSync(packDir, { recursive: true, force: true });
 log(`installed ${path.basename(tgz)} into ${path.join(userFolder, '.n8n', 'nodes')}`);
 
@@ -47,7 +73,7 @@ log(`installed ${path.basename(tgz)} into ${path.join(userFolder, '.n8n', 'nodes
 if (!fs.existsSync(encryptionKeyFile)) fs.writeFileSync(encryptionKeyFile, `${randomUUID()}${randomUUID()}`, { mode: 0o600 });
 const encryptionKey = fs.readFileSync(encryptionKeyFile, 'utf8').trim();
 
-const passThrough = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('N8N_') && key !== 'N8N_PORT' && key !== 'N8N_USER_FOLDER'));
+const passThrough = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('N8N_') && key !== 'N8N_PORT' && key !== 'N8N_USER_FOLDER' && key !== 'N8N_VERSION'));
 const startOptions = { port, userFolder, encryptionKey, logFile, env: passThrough };
 
 // Listed in Settings → Community nodes, as after an install from that page.
@@ -103,6 +129,8 @@ try {
 		},
 		{ timeoutMs: 120000, what: 'the editor' },
 	);
+	// n8n 1.x ignores N8N_INSTANCE_OWNER_*: the owner printed below is set up as its first screen would
+	await setUpOwnerIfAsked(`http://127.0.0.1:${port}`, DEFAULT_OWNER);
 } catch (error) {
 	if (!stopping) {
 		// waitForHealthy's message carries the log already: print the reason and one tail only.

@@ -3,8 +3,8 @@
  * `npm test`: the project's dependencies (npm ci, when node_modules is missing or package-lock.json
  * changed since the last install: scripts/ensure-deps.mjs), build, the unit suite, then the
  * end-to-end suite against a real n8n (installed into a cache outside the repo on first use, see
- * scripts/n8n-runtime.cjs). Prints each suite's counts and a
- * closing `total: N passed, N failed` line; exits non-zero when a suite fails or runs no test.
+ * scripts/n8n/). Prints each suite's counts and a closing `total: N passed, N failed` line; exits
+ * non-zero when a suite fails or runs no test.
  *
  * SKIP_E2E=1 skips the end-to-end suite for quick local loops (CI never sets it).
  * Extra arguments go to both jest runs (e.g. `npm test -- -t Chatzuri`).
@@ -15,10 +15,12 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { ensureDepsOrExit } from './ensure-deps.mjs';
-import { REPO_ROOT, ensureN8n, log, npmCliPath } from './n8n-runtime.mjs';
+import { loadRuntime } from './n8n/load.mjs';
 
 // First: the project's own dependencies (npm ci when node_modules is missing or stale).
 ensureDepsOrExit();
+// The n8n runtime is TypeScript run through tsx (a dev dependency): loaded once the dependencies are in.
+const { REPO_ROOT, ensureN8n, log, npmCliPath } = loadRuntime();
 
 const extraArgs = process.argv.slice(2);
 const skipE2e = process.env.SKIP_E2E === '1' || process.env.SKIP_E2E === 'true';

@@ -1,6 +1,6 @@
 /**
  * Through the real n8n: the stock `n8n-nodes-base.webhook` node (header auth) against each of this
- * package's triggers, in one n8n 2.41.1 (test/e2e/harness.ts), same payload, same concurrency,
+ * package's triggers, in one n8n 2.41.1 (scripts/n8n/harness.ts), same payload, same concurrency,
  * alternating runs, loaded with autocannon over loopback. Every request is a NEW event (a fresh id
  * and body) for both sides, so that our dedupe never answers a duplicate without starting an
  * execution; afterwards the executions started are counted through n8n's public API.
@@ -25,7 +25,7 @@ import { PROVIDERS } from '../../nodes/shared/providers';
 import { prepareRequest } from '../../packages/cli/src/send';
 import { buildSample, serialSource } from '../../packages/cli/src/samples';
 import { e2eTargets, type E2eTarget } from '../providers';
-import { N8nHarness, log, uniqueTag, waitFor, type HttpResponse, type WorkflowSpec } from '../../test/e2e/harness';
+import { N8nHarness, log, uniqueTag, waitFor, type HttpResponse, type WorkflowSpec } from '../n8n';
 
 type ProviderId = string;
 type ProviderFixture = E2eTarget;

@@ -58,7 +58,7 @@ async function runInProcessPart(args) {
 		console.log(`In-process benchmark on Node ${process.version} (scripts/bench/inprocess.cjs)…`);
 		return require('./inprocess.cjs').main();
 	}
-	const node = await require('../n8n-runtime.cjs').ensureNode24();
+	const node = (await require('tsx/cjs/api').require('../n8n/index.ts', __filename).ensureN8n()).node;
 	console.log(`In-process benchmark on Node ${node.version}, n8n's (scripts/bench/inprocess.cjs)…`);
 	const json = path.join(os.tmpdir(), `verified-webhooks-inprocess-${process.pid}.json`);
 	await new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 /**
  * What a newcomer meets in the editor of the real n8n 2.41.1 (run.e2e.test.ts's one n8n, set up by
- * the same scripts/n8n-runtime.cjs as `npm start`):
+ * the same runtime, scripts/n8n/, as `npm start`):
  * - Settings → Community nodes lists the package with its six nodes, as after an install from that
  *   page (n8n reads that list from its installed_packages / installed_nodes tables);
  * - the search term `npm start` prints finds exactly the six nodes in the node panel;

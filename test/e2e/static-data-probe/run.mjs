@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Re-checks STATIC-DATA-FINDINGS.md on the n8n of test/e2e/n8n: installs the probe trigger of
+ * Re-checks STATIC-DATA-FINDINGS.md on the runtime's n8n ($N8N_VERSION, else 2.41.1): installs the probe trigger of
  * ./package into a fresh n8n, sends one delivery per strategy, stops n8n and prints each workflow's
  * saved static data (from `n8n export:workflow`). Run: node test/e2e/static-data-probe/run.mjs
  */
@@ -9,7 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { ensureN8n, httpRequest, installPackageTarball, npmCliPath, run, runN8nCli, startN8n, waitFor, waitForHealthy } from '../../../scripts/n8n-runtime.mjs';
+import { loadRuntime } from '../../../scripts/n8n/load.mjs';
+
+// the runtime is TypeScript, loaded through tsx (a dev dependency: run `npm ci` first)
+const { ensureN8n, httpRequest, installPackageTarball, npmCliPath, run, runN8nCli, startN8n, waitFor, waitForHealthy } = loadRuntime();
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const n8n = await ensureN8n();
