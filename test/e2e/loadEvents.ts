@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 
+import { bodyKey } from '../../nodes/shared/core/deliveryKey';
 import { buildSample, catalogue } from '../../packages/cli/src/samples';
 import { prepareRequest, type PreparedRequest } from '../../packages/cli/src/send';
 import type { ProviderFixture, ProviderId } from './fixtures';
@@ -59,7 +60,7 @@ export function buildLoadEvents(fixtures: ProviderFixture[], urlOf: (provider: P
 		const body = buildSample(provider, event, { channel, overrides: uniqueOverrides(provider, event, tag, serial) });
 		const raw = JSON.stringify(body);
 		const request = prepareRequest(provider, raw, { url: urlOf(provider), secret: fixture.secret.secret, headerName: fixture.secret.headerName });
-		const expectedKey = provider === 'buzzbip' ? String(body.id) : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+		const expectedKey = provider === 'buzzbip' ? String(body.id) : bodyKey(raw);
 		out.push({ index, provider, event, expectedKey, request });
 	}
 	return out;

@@ -16,7 +16,7 @@ import { ObservableObject, Workflow, type IDataObject, type INode, type IWebhook
 import { EventEmitter } from 'events';
 
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
-import { inFlightWait } from '../../nodes/shared/dedupeRecord';
+import { inFlightWait } from '../../nodes/shared/n8nDedupe';
 import { announce, authHeaders, credentialsFor, fcParams, runs, TRIGGERS, uniqueSample, type Trigger } from './support';
 
 const label = announce('test/property/durability.property.test.ts');

@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
 
+import { digestOfBodyKey } from './deliveryKey';
+
 /**
  * How a dedupe record is kept in workflow static data: one line per delivery key, oldest first,
  * `<key> <first-seen Unix seconds in base 36>\n`. A single string, because n8n rewrites a
@@ -34,15 +36,15 @@ function hexValue(code: number): number {
 }
 
 /**
- * `~` + base64url (unpadded) of the 8 bytes that `key[7..23)` spells in lower-case hex, i.e.
- * `'~' + Buffer.from(head, 'hex').toString('base64url')`, straight from the text, as one flat
- * string: three hex digits are two base64 characters, and the last digit's 4 bits fill the 11th.
- * Undefined if a digit is not lower-case hex.
+ * `~` + base64url (unpadded) of the 8 bytes that the digest's first 16 characters spell in
+ * lower-case hex, i.e. `'~' + Buffer.from(head, 'hex').toString('base64url')`, straight from the
+ * text, as one flat string: three hex digits are two base64 characters, and the last digit's 4
+ * bits fill the 11th. Undefined if a digit is not lower-case hex.
  */
-function fingerprintOfHexDigest(key: string): string | undefined {
+function fingerprintOfHexDigest(digest: string): string | undefined {
 	const v: number[] = [];
-	for (let i = 7; i < 23; i++) {
-		const digit = hexValue(key.charCodeAt(i));
+	for (let i = 0; i < 16; i++) {
+		const digit = hexValue(digest.charCodeAt(i));
 		if (digit < 0) return undefined;
 		v.push(digit);
 	}
@@ -59,10 +61,11 @@ function fingerprintOfHexDigest(key: string): string | undefined {
 }
 
 export function storageKey(key: string): string {
-	// a body-hash key is already a digest: keep 64 bits of it, re-encoded, without hashing again
+	// a body key is already a digest: keep 64 bits of it, re-encoded, without hashing again
 	// (10,000 keys collide with a chance of 3 in a trillion)
-	if (key.length === 71 && key.startsWith('sha256:')) {
-		const fingerprint = fingerprintOfHexDigest(key);
+	const digest = digestOfBodyKey(key);
+	if (digest !== undefined) {
+		const fingerprint = fingerprintOfHexDigest(digest);
 		if (fingerprint !== undefined) return fingerprint;
 	}
 	return PLAIN_KEY.test(key) ? key : `#${createHash('sha256').update(key).digest('base64url').slice(0, 11)}`;
@@ -82,14 +85,119 @@ function seconds36(atMs: number): string {
 
 const line = (key: string, atMs: number) => `${key} ${seconds36(atMs)}\n`;
 
+/** How a delivery ended: n8n stored its execution, or it was forgotten (the provider retries). */
+export type Settled = 'committed' | 'cancelled';
+
+/**
+ * One delivery recorded by `DedupeStore.claim`: its key is held (a copy is not a new delivery),
+ * and it is in flight until it is committed or cancelled. A ticket in flight keeps its key out of
+ * the persisted form, so that a save made meanwhile (for another delivery) never holds the key of
+ * a delivery n8n may still fail to store.
+ */
+export class DeliveryTicket {
+	private outcomeOf?: Settled;
+
+	/** Set once a copy waits for this delivery to settle. */
+	private waiting?: { promise: Promise<Settled>; resolve: (outcome: Settled) => void };
+
+	constructor(
+		private readonly store: DedupeStore,
+		/** The key as the store holds it (`storageKey`). */
+		readonly stored: string,
+		/** When it was claimed: the store's record of the key is this ticket's while it holds that time. */
+		readonly at: number,
+	) {}
+
+	/** How it ended, undefined while it is in flight. */
+	get settled(): Settled | undefined {
+		return this.outcomeOf;
+	}
+
+	/**
+	 * n8n has stored the delivery's execution: the key is a duplicate for every later copy and is
+	 * part of the persisted form from now on. Copies waiting for this delivery are duplicates.
+	 */
+	commit(): void {
+		this.store.release(this, false);
+		this.end('committed');
+	}
+
+	/**
+	 * The provider was not told the delivery was received (n8n could not store it, or answered
+	 * an error after all): the key is forgotten, so that the retry is a new delivery. Also after
+	 * `commit`, for a delivery answered with an error once stored. Copies waiting for this delivery
+	 * try again.
+	 */
+	cancel(): void {
+		this.store.release(this, true);
+		this.end('cancelled');
+	}
+
+	/** Resolves once the delivery is committed or cancelled (the first of the two). */
+	outcome(): Promise<Settled> {
+		if (this.outcomeOf !== undefined) return Promise.resolve(this.outcomeOf);
+		if (!this.waiting) {
+			let resolve!: (outcome: Settled) => void;
+			const promise = new Promise<Settled>((done) => (resolve = done));
+			this.waiting = { promise, resolve };
+		}
+		return this.waiting.promise;
+	}
+
+	private end(outcome: Settled): void {
+		if (this.outcomeOf !== undefined) return;
+		this.outcomeOf = outcome;
+		this.waiting?.resolve(outcome);
+	}
+}
+
+/** What `DedupeStore.claim` says about a key. */
+export type Claim =
+	/** Not seen inside the window: recorded now, this delivery is the one that runs. */
+	| { status: 'new'; ticket: DeliveryTicket }
+	/** Seen, and its delivery is stored (or was handed on before this process knew it). */
+	| { status: 'duplicate' }
+	/** Seen, and its first delivery is still in flight: not yet known to be a duplicate. */
+	| { status: 'pending'; first: DeliveryTicket };
+
+/** What `DedupeStore.decide` says once a copy of an in-flight delivery has waited. */
+export type Decision =
+	| { status: 'new'; ticket: DeliveryTicket }
+	| { status: 'duplicate' }
+	/** The first delivery of the key was still in flight at the wait's end: answer a status providers retry. */
+	| { status: 'busy' };
+
+const DUPLICATE: { status: 'duplicate' } = { status: 'duplicate' };
+const BUSY: { status: 'busy' } = { status: 'busy' };
+
+export interface DecideOptions {
+	windowMs: number;
+	/** How long a copy of an in-flight delivery waits for it to settle. */
+	waitMs: number;
+	now(): number;
+	/** Resolves after `ms` (or rejects, when aborted): the host's timer. */
+	sleep(ms: number, signal: AbortSignal): Promise<unknown>;
+	/** The persisted form the host loaded, read when the store needs it (see `claim`). */
+	load?: () => unknown;
+}
+
 /**
  * Remembers delivery keys for a time window, in memory, bounded: past `maxEntries` the oldest
  * key is evicted first. A Map keeps insertion order, which is first-seen order, so pruning and
  * eviction only ever look at the front, and the journal only ever grows at the end and is cut
  * at the front: every request costs O(1), whatever the bound.
+ *
+ * The store owns the whole life of a delivery: `claim` records a key and hands out a ticket,
+ * the ticket is committed (n8n stored the execution) or cancelled (forgotten), copies of a
+ * delivery in flight wait for it (`decide`), and `toPersisted` leaves the keys of deliveries in
+ * flight out.
  */
 export class DedupeStore {
+	/** Every key held, committed or in flight, by first-seen time. */
 	private readonly seenAt = new Map<string, number>();
+
+	/** The tickets in flight, by stored key: always keys `seenAt` holds. */
+	private readonly inFlight = new Map<string, DeliveryTicket>();
 
 	private bound = DEFAULT_DEDUPE_MAX_ENTRIES;
 
@@ -101,6 +209,9 @@ export class DedupeStore {
 	/** Characters at the front of the journal whose keys have left (cut in batches). */
 	private journalCut = 0;
 
+	/** Whether a persisted form was loaded (`claim`'s `load`): once per store, i.e. per process. */
+	private hydrated = false;
+
 	constructor(maxEntries: number = DEFAULT_DEDUPE_MAX_ENTRIES) {
 		this.resize(maxEntries);
 	}
@@ -109,8 +220,14 @@ export class DedupeStore {
 		return this.bound;
 	}
 
+	/** Keys held, committed and in flight. */
 	get size(): number {
 		return this.seenAt.size;
+	}
+
+	/** Deliveries in flight (claimed, neither committed nor cancelled). */
+	get inFlightCount(): number {
+		return this.inFlight.size;
 	}
 
 	/** Changes the bound; a smaller one evicts the oldest keys at once. */
@@ -125,33 +242,76 @@ export class DedupeStore {
 	}
 
 	/**
-	 * Records the key and says whether it had already been seen inside the window. Synchronous, so
-	 * that concurrent deliveries of one event in one process cannot both pass.
+	 * Says whether the delivery key was seen inside the window, else records it and returns its
+	 * ticket. Synchronous, so that concurrent deliveries of one event in one process cannot both
+	 * pass. `load` gives the persisted form the host has (workflow static data): it is read and
+	 * merged on the store's first claim that offers it (after a restart).
 	 */
-	checkAndRecord(key: string, nowMs: number, windowMs: number): boolean {
-		return this.checkAndRecordStored(storageKey(key), nowMs, windowMs);
+	claim(key: string, nowMs: number, windowMs: number, load?: () => unknown): Claim {
+		return this.claimStored(storageKey(key), nowMs, windowMs, load);
 	}
 
-	/** `checkAndRecord` for a key already in its stored form (`storageKey`). */
-	checkAndRecordStored(stored: string, nowMs: number, windowMs: number): boolean {
+	/**
+	 * `claim`, and a copy of a delivery in flight waits for it to settle (at most `waitMs`): a
+	 * duplicate once it is committed, the delivery itself if it was cancelled (or waits again, for
+	 * the copy that got there first), and busy if it was still in flight at the end of the wait.
+	 * Every other delivery is answered synchronously.
+	 */
+	decide(key: string, options: DecideOptions): Decision | Promise<Decision> {
+		return this.decideStored(storageKey(key), options, undefined);
+	}
+
+	private decideStored(stored: string, options: DecideOptions, deadline: number | undefined): Decision | Promise<Decision> {
+		const now = options.now();
+		const claim = this.claimStored(stored, now, options.windowMs, options.load);
+		if (claim.status !== 'pending') return claim;
+		return this.waitFor(claim.first, stored, options, deadline ?? now + options.waitMs);
+	}
+
+	private async waitFor(first: DeliveryTicket, stored: string, options: DecideOptions, deadline: number): Promise<Decision> {
+		const remaining = deadline - options.now();
+		if (remaining <= 0) return BUSY;
+		const abort = new AbortController();
+		const unsettled = options.sleep(remaining, abort.signal).then(
+			() => undefined,
+			() => undefined,
+		);
+		const outcome = await Promise.race([first.outcome(), unsettled]);
+		abort.abort();
+		if (outcome === 'committed') return DUPLICATE;
+		if (outcome === undefined) return BUSY;
+		return await this.decideStored(stored, options, deadline);
+	}
+
+	private claimStored(stored: string, nowMs: number, windowMs: number, load: (() => unknown) | undefined): Claim {
+		if (load !== undefined && !this.hydrated) {
+			this.hydrated = true;
+			this.merge(load(), nowMs, windowMs);
+		}
 		this.prune(nowMs, windowMs);
 		const previous = this.seenAt.get(stored);
-		if (previous !== undefined && previous > nowMs - windowMs) return true;
+		if (previous !== undefined && previous > nowMs - windowMs) {
+			const first = this.inFlight.size === 0 ? undefined : this.inFlight.get(stored);
+			return first === undefined ? DUPLICATE : { status: 'pending', first };
+		}
 		if (previous !== undefined) this.removeFromMiddle(stored);
 		this.seenAt.set(stored, nowMs);
 		if (!this.journalStale) this.journal += line(stored, nowMs);
+		const ticket = new DeliveryTicket(this, stored, nowMs);
+		this.inFlight.set(stored, ticket);
 		this.evictOverflow();
-		return false;
+		return { status: 'new', ticket };
 	}
 
-	/** Forgets a key, for a delivery that was recorded but could not be handed to n8n. */
-	forget(key: string): void {
-		this.forgetStored(storageKey(key));
-	}
-
-	/** `forget` for a key already in its stored form. */
-	forgetStored(stored: string): void {
-		this.removeFromMiddle(stored);
+	/**
+	 * A ticket ends (called by the ticket): it leaves the in-flight set, and when cancelled its key
+	 * is forgotten, as long as the store's record of the key is still the ticket's own (not one a
+	 * later delivery made after the key had left the store).
+	 */
+	release(ticket: DeliveryTicket, forget: boolean): void {
+		const owner = this.inFlight.get(ticket.stored);
+		if (owner === ticket) this.inFlight.delete(ticket.stored);
+		if (forget && (owner === ticket || owner === undefined) && this.seenAt.get(ticket.stored) === ticket.at) this.removeFromMiddle(ticket.stored);
 	}
 
 	/** Drops keys older than the window, oldest first. */
@@ -178,6 +338,7 @@ export class DedupeStore {
 		this.evictOverflow();
 	}
 
+	/** The persisted form: every key held except those of deliveries in flight, oldest first. */
 	toPersisted(): PersistedDedupe {
 		if (this.journalStale) {
 			let journal = '';
@@ -187,11 +348,12 @@ export class DedupeStore {
 			this.journalCut = 0;
 		}
 		// lines not cut yet are of keys evicted or expired: reading them back merges and drops them
-		return { v: 2, journal: this.journal };
+		return { v: 2, journal: this.inFlight.size === 0 ? this.journal : journalWithout(this.journal, this.inFlight) };
 	}
 
 	private removeOldest(key: string, at: number): void {
 		this.seenAt.delete(key);
+		if (this.inFlight.size > 0) this.inFlight.delete(key);
 		if (this.journalStale) return;
 		// cut the front in batches: slicing a long string that keeps growing at the end copies it,
 		// so a cut per request would cost the whole journal every time
@@ -204,6 +366,7 @@ export class DedupeStore {
 
 	private removeFromMiddle(key: string): void {
 		if (this.seenAt.delete(key)) this.journalStale = true;
+		if (this.inFlight.size > 0) this.inFlight.delete(key);
 	}
 
 	private evictOverflow(): void {
@@ -212,6 +375,26 @@ export class DedupeStore {
 			this.removeOldest(key, at);
 		}
 	}
+}
+
+/**
+ * The journal without the lines of these keys. They are keys of deliveries in flight, so among
+ * the journal's last lines: only the tail from the earliest of them on is split and filtered.
+ */
+function journalWithout(journal: string, keys: ReadonlyMap<string, unknown>): string {
+	let start = journal.length;
+	for (const key of keys.keys()) {
+		// its latest line: a key recorded again after it expired may also have an older one
+		const after = journal.lastIndexOf(`\n${key} `);
+		const at = after >= 0 ? after + 1 : journal.startsWith(`${key} `) ? 0 : -1;
+		if (at >= 0 && at < start) start = at;
+	}
+	if (start === journal.length) return journal;
+	const kept = journal
+		.slice(start)
+		.split('\n')
+		.filter((entry) => entry !== '' && !keys.has(entry.slice(0, entry.indexOf(' '))));
+	return journal.slice(0, start) + kept.map((entry) => `${entry}\n`).join('');
 }
 
 /** Reads either persisted format into [key, first-seen ms] pairs, skipping anything malformed. */
@@ -240,16 +423,17 @@ function readPersisted(value: unknown): Array<[string, number]> {
  * afresh from its database for every webhook request, so concurrent deliveries all see the same
  * stale copy: the in-process store is what makes "exactly once" hold inside one process.
  */
-const stores = new Map<string, { store: DedupeStore; hydrated: boolean }>();
+const stores = new Map<string, DedupeStore>();
 
-export function dedupeStoreFor(scope: string, maxEntries: number = DEFAULT_DEDUPE_MAX_ENTRIES) {
-	let entry = stores.get(scope);
-	if (!entry) {
-		entry = { store: new DedupeStore(maxEntries), hydrated: false };
-		stores.set(scope, entry);
+/** The store of a scope (created empty), with the bound of this call applied. */
+export function dedupeStoreFor(scope: string, maxEntries: number = DEFAULT_DEDUPE_MAX_ENTRIES): DedupeStore {
+	let store = stores.get(scope);
+	if (!store) {
+		store = new DedupeStore(maxEntries);
+		stores.set(scope, store);
 	}
-	entry.store.resize(maxEntries);
-	return entry;
+	store.resize(maxEntries);
+	return store;
 }
 
 /** For tests: forget every in-process store, as an n8n restart does. */
