@@ -54,12 +54,18 @@ const NOT_CHECKED: DeliveryCheck = { duplicate: false };
  * waits for it). One store per workflow, node and mode, for the life of the process; Test URL
  * deliveries are remembered in memory only.
  *
- * The node's static data is opened only when the store asks for it (its first claim in this
- * process, after a restart) and by a delivery that writes the record: n8n creates the node's
- * object on first access, which marks the request's whole static data changed, and n8n then saves
- * that request's copy (loaded when it arrived) over whatever a concurrent delivery saved
- * meanwhile. A duplicate must not do that, or it can overwrite the record of the delivery it
- * duplicates before that delivery's save has landed.
+ * The static data n8n loaded for this request is merged when the key is not in memory: several
+ * n8n processes (queue mode's `n8n webhook` processes) share it, so it may hold a delivery
+ * another process stored (or this one before a restart), and a save, which writes the whole
+ * store, then holds every key the request loaded too (n8n saves static data as one row, last
+ * writer wins: a save must not drop the others' keys).
+ *
+ * The node's static data is opened only then and by a delivery that writes the record, never
+ * for a key held in memory: n8n creates the node's object on first access, which marks the
+ * request's whole static data changed, and n8n then saves that request's copy (loaded when it
+ * arrived) over whatever a concurrent delivery saved meanwhile. A duplicate must not do that, or
+ * it can overwrite the record of the delivery it duplicates before that delivery's save has
+ * landed. (A key not in memory is found in a loaded copy only when the node's object is there.)
  */
 export function recordDelivery(context: IWebhookFunctions, options: TriggerOptions, key: string): DeliveryCheck | Promise<DeliveryCheck> {
 	if (options.deduplicate === false) return NOT_CHECKED;

@@ -377,22 +377,116 @@ describe('dedupeStoreFor / resetDedupeStores', () => {
 	});
 });
 
-describe('DedupeStore.claim: hydration', () => {
-	it('loads the persisted form once, on the first claim that offers it, before deciding', () => {
+describe('DedupeStore.claim: what the host loaded for the request', () => {
+	const s = (ms: number) => Math.floor(ms / 1000).toString(36);
+
+	it('is read only when the key is not held in memory, and merged before deciding', () => {
 		const store = new DedupeStore();
 		let loads = 0;
+		let journal = `old ${s(T0)}\n`;
 		const load = () => {
 			loads += 1;
-			return { v: 2, journal: `old ${(T0 / 1000).toString(36)}\n` };
+			return { v: 2, journal };
 		};
-		// a claim without a loader (a Test URL delivery) does not hydrate
+		// a claim without a loader (a Test URL delivery) reads nothing
 		expect(store.claim('a', T0, WINDOW).status).toBe('new');
 		expect(loads).toBe(0);
 		expect(store.claim('old', T0 + 1, WINDOW, load).status).toBe('duplicate');
 		expect(loads).toBe(1);
-		expect(store.claim('b', T0 + 2, WINDOW, load).status).toBe('new');
-		expect(store.claim('old', T0 + 3, WINDOW, load).status).toBe('duplicate');
+		// held in memory: decided without reading
+		expect(store.claim('old', T0 + 2, WINDOW, load).status).toBe('duplicate');
+		expect(store.claim('a', T0 + 2, WINDOW, load).status).toBe('pending');
 		expect(loads).toBe(1);
+		// not held: read again, and what another process recorded meanwhile is a duplicate
+		journal += `other ${s(T0 + 1000)}\n`;
+		expect(store.claim('other', T0 + 3000, WINDOW, load).status).toBe('duplicate');
+		expect(store.claim('b', T0 + 3000, WINDOW, load).status).toBe('new');
+		expect(loads).toBe(3);
+	});
+
+	it('two processes (two stores) sharing one persisted form: a retry to the other process is a duplicate, and neither save drops the other\'s keys', () => {
+		let shared: unknown = undefined; // the database row, saved and loaded as JSON
+		const save = (store: DedupeStore) => (shared = JSON.parse(JSON.stringify(store.toPersisted())));
+		const [a, b] = [new DedupeStore(), new DedupeStore()];
+		const deliver = (store: DedupeStore, key: string, at: number) => {
+			const loaded = JSON.parse(JSON.stringify(shared ?? null)) as unknown;
+			const claim = store.claim(key, at, WINDOW, () => loaded);
+			if (claim.status === 'new') {
+				claim.ticket.commit();
+				save(store);
+			}
+			return claim.status;
+		};
+		expect(deliver(a, 'k1', T0)).toBe('new');
+		expect(deliver(b, 'k2', T0 + 1000)).toBe('new');
+		// B's save holds A's key: it merged what it loaded
+		expect(shared).toEqual({ v: 2, journal: `~k1 ${s(T0)}\nk2 ${s(T0 + 1000)}\n`.replace('~k1', 'k1') });
+		// retries, each to the other process
+		expect(deliver(b, 'k1', T0 + HOUR)).toBe('duplicate');
+		expect(deliver(a, 'k2', T0 + HOUR)).toBe('duplicate');
+		expect(deliver(a, 'k3', T0 + HOUR + 1000)).toBe('new');
+		// both restart: every key of both is still there
+		const after = new DedupeStore();
+		for (const key of ['k1', 'k2', 'k3']) expect(after.claim(key, T0 + 2 * HOUR, WINDOW, () => shared).status).toBe('duplicate');
+	});
+
+	it('a save never holds fewer keys than the request loaded (inside the window and the bound)', () => {
+		const store = new DedupeStore(5);
+		record(store, 'mine', T0 + 500, WINDOW);
+		const loaded = { v: 2, journal: ['x1', 'x2', 'x3'].map((key, i) => `${key} ${s(T0 + i * 1000)}\n`).join('') };
+		const ticket = claimNew(store, 'new', T0 + 5000, WINDOW);
+		store.merge(loaded, T0 + 5000, WINDOW);
+		ticket.commit();
+		const keys = (p: { journal: string }) => p.journal.split('\n').filter(Boolean).map((l) => l.split(' ')[0]);
+		expect(keys(store.toPersisted())).toEqual(['x1', 'mine', 'x2', 'x3', 'new']);
+		// over the bound, the oldest go first, wherever they came from
+		store.resize(3);
+		expect(keys(store.toPersisted())).toEqual(['x2', 'x3', 'new']);
+	});
+
+	it('a loaded form that holds the key of a delivery in flight here: stored elsewhere, so persisted and not forgotten on cancel', () => {
+		const store = new DedupeStore();
+		const ticket = claimNew(store, 'k', T0, WINDOW);
+		expect(store.toPersisted().journal).toBe('');
+		// another process stored a copy of the same event; this process loads its save
+		store.merge({ v: 2, journal: `k ${s(T0)}\n` }, T0 + 10, WINDOW);
+		expect(ticket.heldElsewhere).toBe(true);
+		expect(store.toPersisted().journal).toBe(`k ${s(T0)}\n`);
+		ticket.cancel();
+		expect(store.claim('k', T0 + 20, WINDOW).status).toBe('duplicate');
+		expect(store.toPersisted().journal).toBe(`k ${s(T0)}\n`);
+	});
+
+	it('a key forgotten after it was committed (answered with an error) is not brought back by an older loaded copy', () => {
+		const store = new DedupeStore();
+		const ticket = claimNew(store, 'k', T0, WINDOW);
+		ticket.commit();
+		const written = JSON.parse(JSON.stringify(store.toPersisted())) as unknown;
+		ticket.cancel();
+		// the loaded copy holds this store's own record of k: not new, and k stays forgotten
+		expect(store.claim('k', T0 + 10, WINDOW, () => written).status).toBe('new');
+		// a record of k another process made (another time) would count
+		const fresh = new DedupeStore();
+		const first = claimNew(fresh, 'j', T0, WINDOW);
+		first.commit();
+		first.cancel();
+		expect(fresh.claim('j', T0 + 5000, WINDOW, () => ({ v: 2, journal: `j ${s(T0 + 3000)}\n` })).status).toBe('duplicate');
+	});
+
+	it('a journal it has just written or merged is not read again (the steady state of one process costs no parse)', () => {
+		const store = new DedupeStore(2);
+		record(store, 'a', T0, WINDOW);
+		record(store, 'b', T0 + 1000, WINDOW);
+		const written = JSON.parse(JSON.stringify(store.toPersisted())) as { v: 2; journal: string };
+		// a leaves (evicted), and there is room again: a journal that was read would bring it back
+		store.resize(1);
+		store.resize(2);
+		expect(store.keys()).toEqual(['b']);
+		store.merge(written, T0 + 2000, WINDOW);
+		expect(store.keys()).toEqual(['b']);
+		// another text is read
+		store.merge({ v: 2, journal: `${written.journal}c ${s(T0 + 1500)}\n` }, T0 + 2000, WINDOW);
+		expect(store.keys()).toEqual(['b', 'c']);
 	});
 });
 

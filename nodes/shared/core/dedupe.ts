@@ -100,6 +100,13 @@ export class DeliveryTicket {
 	/** Set once a copy waits for this delivery to settle. */
 	private waiting?: { promise: Promise<Settled>; resolve: (outcome: Settled) => void };
 
+	/**
+	 * Set when a persisted form loaded while this delivery was in flight held its key: another
+	 * process stored a delivery of the same event. The key is then persisted (a save must not
+	 * drop what was loaded) and is not forgotten if this delivery is cancelled.
+	 */
+	heldElsewhere = false;
+
 	constructor(
 		private readonly store: DedupeStore,
 		/** The key as the store holds it (`storageKey`). */
@@ -177,9 +184,15 @@ export interface DecideOptions {
 	now(): number;
 	/** Resolves after `ms` (or rejects, when aborted): the host's timer. */
 	sleep(ms: number, signal: AbortSignal): Promise<unknown>;
-	/** The persisted form the host loaded, read when the store needs it (see `claim`). */
+	/** The persisted form the host loaded for this request, read when the store needs it (see `claim`). */
 	load?: () => unknown;
 }
+
+/** How many journals the store remembers having merged or written, to skip merging them again. */
+const KNOWN_JOURNALS = 4;
+
+/** How many keys cancelled after they were committed the store remembers (see `merge`). */
+const TOMBSTONES_BOUND = 1_000;
 
 /**
  * Remembers delivery keys for a time window, in memory, bounded: past `maxEntries` the oldest
@@ -209,8 +222,15 @@ export class DedupeStore {
 	/** Characters at the front of the journal whose keys have left (cut in batches). */
 	private journalCut = 0;
 
-	/** Whether a persisted form was loaded (`claim`'s `load`): once per store, i.e. per process. */
-	private hydrated = false;
+	/** The journals last merged or written, newest last: the same text again has nothing new. */
+	private readonly knownJournals: string[] = [];
+
+	/**
+	 * Keys forgotten after they had been committed (so maybe written by this store), with the
+	 * second they were first seen: a persisted form loaded later may still hold that record,
+	 * which must not bring them back.
+	 */
+	private readonly tombstones = new Map<string, number>();
 
 	constructor(maxEntries: number = DEFAULT_DEDUPE_MAX_ENTRIES) {
 		this.resize(maxEntries);
@@ -244,8 +264,13 @@ export class DedupeStore {
 	/**
 	 * Says whether the delivery key was seen inside the window, else records it and returns its
 	 * ticket. Synchronous, so that concurrent deliveries of one event in one process cannot both
-	 * pass. `load` gives the persisted form the host has (workflow static data): it is read and
-	 * merged on the store's first claim that offers it (after a restart).
+	 * pass.
+	 *
+	 * `load` gives the persisted form the host loaded for this request (workflow static data,
+	 * which other processes sharing it may have written since this store last looked): when the
+	 * key is not held in memory, it is merged before deciding, so that a delivery another process
+	 * recorded (before a restart of this one, or at any time in a multi-process set-up) is a
+	 * duplicate here too. A key held in memory is decided without reading it.
 	 */
 	claim(key: string, nowMs: number, windowMs: number, load?: () => unknown): Claim {
 		return this.claimStored(storageKey(key), nowMs, windowMs, load);
@@ -284,15 +309,17 @@ export class DedupeStore {
 	}
 
 	private claimStored(stored: string, nowMs: number, windowMs: number, load: (() => unknown) | undefined): Claim {
-		if (load !== undefined && !this.hydrated) {
-			this.hydrated = true;
-			this.merge(load(), nowMs, windowMs);
-		}
 		this.prune(nowMs, windowMs);
-		const previous = this.seenAt.get(stored);
+		let previous = this.seenAt.get(stored);
 		if (previous !== undefined && previous > nowMs - windowMs) {
 			const first = this.inFlight.size === 0 ? undefined : this.inFlight.get(stored);
 			return first === undefined ? DUPLICATE : { status: 'pending', first };
+		}
+		if (load !== undefined) {
+			// not known here: what the host loaded may know it (another process stored it)
+			this.merge(load(), nowMs, windowMs);
+			previous = this.seenAt.get(stored);
+			if (previous !== undefined && previous > nowMs - windowMs) return DUPLICATE;
 		}
 		if (previous !== undefined) this.removeFromMiddle(stored);
 		this.seenAt.set(stored, nowMs);
@@ -311,7 +338,14 @@ export class DedupeStore {
 	release(ticket: DeliveryTicket, forget: boolean): void {
 		const owner = this.inFlight.get(ticket.stored);
 		if (owner === ticket) this.inFlight.delete(ticket.stored);
-		if (forget && (owner === ticket || owner === undefined) && this.seenAt.get(ticket.stored) === ticket.at) this.removeFromMiddle(ticket.stored);
+		// a key another process stored stays: its event did run
+		if (!forget || ticket.heldElsewhere || !(owner === ticket || owner === undefined) || this.seenAt.get(ticket.stored) !== ticket.at) return;
+		this.removeFromMiddle(ticket.stored);
+		if (ticket.settled === 'committed') {
+			// committed, so maybe written already: a form loaded later must not bring it back
+			if (this.tombstones.size >= TOMBSTONES_BOUND) this.tombstones.delete(this.tombstones.keys().next().value as string);
+			this.tombstones.set(ticket.stored, Math.floor(ticket.at / 1000) * 1000);
+		}
 	}
 
 	/** Drops keys older than the window, oldest first. */
@@ -323,19 +357,47 @@ export class DedupeStore {
 		}
 	}
 
-	/** Adds persisted keys that this store does not hold yet (after a restart), keeping age order. */
+	/**
+	 * Adds persisted keys that this store does not hold yet (after a restart, or recorded by
+	 * another process), keeping age order; keys older than the window are left out, and the bound
+	 * holds. A journal this store has just merged or written is skipped (nothing in it is new).
+	 * A key it holds for a delivery still in flight is marked as stored elsewhere (see
+	 * `DeliveryTicket.heldElsewhere`).
+	 */
 	merge(persisted: unknown, nowMs: number, windowMs: number): void {
+		const journal = journalOf(persisted);
+		if (journal !== undefined && this.knownJournals.includes(journal)) return;
 		const oldest = nowMs - windowMs;
 		const incoming: Array<[string, number]> = [];
 		for (const [key, at] of readPersisted(persisted)) {
-			if (at > oldest && !this.seenAt.has(key)) incoming.push([key, at]);
+			if (at <= oldest) continue;
+			if (this.seenAt.has(key)) {
+				const ticket = this.inFlight.size === 0 ? undefined : this.inFlight.get(key);
+				if (ticket !== undefined) ticket.heldElsewhere = true;
+				continue;
+			}
+			if (this.tombstones.size > 0 && this.tombstones.get(key) === at) continue;
+			incoming.push([key, at]);
 		}
+		if (journal !== undefined) this.remember(journal);
 		if (incoming.length === 0) return;
-		const all = [...incoming, ...this.seenAt].sort((a, b) => a[1] - b[1]);
+		// both in time order (a journal is written oldest first): one pass merges them
+		const held = [...this.seenAt];
+		incoming.sort((a, b) => a[1] - b[1]);
 		this.seenAt.clear();
-		for (const [key, at] of all) this.seenAt.set(key, at);
+		let i = 0;
+		for (const entry of held) {
+			while (i < incoming.length && incoming[i][1] < entry[1]) this.seenAt.set(incoming[i][0], incoming[i++][1]);
+			this.seenAt.set(entry[0], entry[1]);
+		}
+		while (i < incoming.length) this.seenAt.set(incoming[i][0], incoming[i++][1]);
 		this.journalStale = true;
 		this.evictOverflow();
+	}
+
+	private remember(journal: string): void {
+		if (this.knownJournals.length >= KNOWN_JOURNALS) this.knownJournals.shift();
+		this.knownJournals.push(journal);
 	}
 
 	/** The persisted form: every key held except those of deliveries in flight, oldest first. */
@@ -348,7 +410,17 @@ export class DedupeStore {
 			this.journalCut = 0;
 		}
 		// lines not cut yet are of keys evicted or expired: reading them back merges and drops them
-		return { v: 2, journal: this.inFlight.size === 0 ? this.journal : journalWithout(this.journal, this.inFlight) };
+		const journal = this.inFlight.size === 0 ? this.journal : journalWithout(this.journal, this.uncommitted());
+		this.remember(journal);
+		return { v: 2, journal };
+	}
+
+	/** The in-flight keys a save leaves out: all but those another process has stored. */
+	private uncommitted(): ReadonlyMap<string, DeliveryTicket> {
+		let elsewhere = false;
+		for (const ticket of this.inFlight.values()) if (ticket.heldElsewhere) elsewhere = true;
+		if (!elsewhere) return this.inFlight;
+		return new Map([...this.inFlight].filter(([, ticket]) => !ticket.heldElsewhere));
 	}
 
 	private removeOldest(key: string, at: number): void {
@@ -395,6 +467,11 @@ function journalWithout(journal: string, keys: ReadonlyMap<string, unknown>): st
 		.split('\n')
 		.filter((entry) => entry !== '' && !keys.has(entry.slice(0, entry.indexOf(' '))));
 	return journal.slice(0, start) + kept.map((entry) => `${entry}\n`).join('');
+}
+
+/** The journal text of a persisted form (v2), if it is one. */
+function journalOf(value: unknown): string | undefined {
+	return value !== null && typeof value === 'object' && (value as PersistedDedupe).v === 2 && typeof (value as PersistedDedupe).journal === 'string' ? (value as PersistedDedupe).journal : undefined;
 }
 
 /** Reads either persisted format into [key, first-seen ms] pairs, skipping anything malformed. */
