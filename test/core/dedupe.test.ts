@@ -485,7 +485,7 @@ describe('DedupeStore.claim: what the host loaded for the request', () => {
 		store.merge(written, T0 + 2000, WINDOW);
 		expect(store.keys()).toEqual(['b']);
 		// another text is read
-		store.merge({ v: 2, journal: `${written.journal}c ${s(T0 + 1500)}\n` }, T0 + 2000, WINDOW);
+		store.merge({ v: 2, journal: `${written.journal}c ${s(T0 + 2500)}\n` }, T0 + 3000, WINDOW);
 		expect(store.keys()).toEqual(['b', 'c']);
 	});
 });

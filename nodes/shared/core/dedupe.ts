@@ -368,31 +368,82 @@ export class DedupeStore {
 		const journal = journalOf(persisted);
 		if (journal !== undefined && this.knownJournals.includes(journal)) return;
 		const oldest = nowMs - windowMs;
+		// a full store keeps its newest keys: a key older than all it holds would be evicted at
+		// once (and the journal lines of the keys another process evicted would bounce between
+		// the processes' saves)
+		const full = this.seenAt.size >= this.bound ? (this.seenAt.values().next().value as number) : -Infinity;
 		const incoming: Array<[string, number]> = [];
-		for (const [key, at] of readPersisted(persisted)) {
-			if (at <= oldest) continue;
+		const consider = (key: string, at: number) => {
+			if (at <= oldest || at < full) return;
 			if (this.seenAt.has(key)) {
 				const ticket = this.inFlight.size === 0 ? undefined : this.inFlight.get(key);
 				if (ticket !== undefined) ticket.heldElsewhere = true;
-				continue;
+				return;
 			}
-			if (this.tombstones.size > 0 && this.tombstones.get(key) === at) continue;
+			if (this.tombstones.size > 0 && this.tombstones.get(key) === at) return;
 			incoming.push([key, at]);
-		}
+		};
+		if (journal === undefined) for (const [key, at] of readPersisted(persisted)) consider(key, at);
+		else this.scanJournal(journal, consider);
 		if (journal !== undefined) this.remember(journal);
 		if (incoming.length === 0) return;
-		// both in time order (a journal is written oldest first): one pass merges them
-		const held = [...this.seenAt];
-		incoming.sort((a, b) => a[1] - b[1]);
-		this.seenAt.clear();
-		let i = 0;
-		for (const entry of held) {
-			while (i < incoming.length && incoming[i][1] < entry[1]) this.seenAt.set(incoming[i][0], incoming[i++][1]);
-			this.seenAt.set(entry[0], entry[1]);
-		}
-		while (i < incoming.length) this.seenAt.set(incoming[i][0], incoming[i++][1]);
-		this.journalStale = true;
+		incoming.sort((x, y) => x[1] - y[1]);
+		this.insert(incoming);
 		this.evictOverflow();
+	}
+
+	/**
+	 * Inserts keys (in time order) where their times put them. A Map only appends, so the keys
+	 * held that are newer than the oldest of them (usually none or a few: what another process
+	 * recorded is recent) are taken out and put back behind them, and the journal's lines of those
+	 * keys (its last ones) are rewritten; the rest stays as it is.
+	 */
+	private insert(incoming: Array<[string, number]>): void {
+		const first = incoming[0][1];
+		const tail: Array<[string, number]> = [];
+		for (const entry of this.seenAt) if (tail.length > 0 || entry[1] > first) tail.push(entry);
+		let journalEnd = this.journal.length;
+		if (!this.journalStale) {
+			// the last `tail.length` lines of the journal are the tail's
+			for (let n = 0; n < tail.length && journalEnd > 0; n++) journalEnd = this.journal.lastIndexOf('\n', journalEnd - 2) + 1;
+		}
+		for (const [key] of tail) this.seenAt.delete(key);
+		let added = '';
+		let i = 0;
+		for (const entry of tail) {
+			while (i < incoming.length && incoming[i][1] <= entry[1]) added += this.append(incoming[i++]);
+			added += this.append(entry);
+		}
+		while (i < incoming.length) added += this.append(incoming[i++]);
+		if (!this.journalStale) this.journal = this.journal.slice(0, journalEnd) + added;
+	}
+
+	/** Sets an entry at the end of the map; its journal line. */
+	private append([key, at]: [string, number]): string {
+		this.seenAt.set(key, at);
+		return this.journalStale ? '' : line(key, at);
+	}
+
+	/**
+	 * Reads a journal's lines, as readPersisted does, but a line whose key this store holds (most
+	 * of them, when processes share one journal) costs only finding its key: its time is read
+	 * only when a delivery of that key is in flight here.
+	 */
+	private scanJournal(journal: string, consider: (key: string, at: number) => void): void {
+		let start = 0;
+		while (start < journal.length) {
+			let end = journal.indexOf('\n', start);
+			if (end < 0) end = journal.length;
+			const space = journal.indexOf(' ', start);
+			if (space > start && space < end) {
+				const key = journal.slice(start, space);
+				if (!this.seenAt.has(key) || (this.inFlight.size > 0 && this.inFlight.has(key))) {
+					const seconds = parseInt(journal.slice(space + 1, end), 36);
+					if (PLAIN_KEY.test(key) && Number.isFinite(seconds)) consider(key, seconds * 1000);
+				}
+			}
+			start = end + 1;
+		}
 	}
 
 	private remember(journal: string): void {
