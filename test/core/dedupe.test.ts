@@ -430,6 +430,29 @@ describe('DedupeStore.claim: what the host loaded for the request', () => {
 		for (const key of ['k1', 'k2', 'k3']) expect(after.claim(key, T0 + 2 * HOUR, WINDOW, () => shared).status).toBe('duplicate');
 	});
 
+	it('two full stores taking turns over one journal: it stays inside the bound (evicted keys do not bounce between their saves)', () => {
+		const [a, b] = [new DedupeStore(100), new DedupeStore(100)];
+		let shared = '{}';
+		for (let i = 0; i < 600; i++) {
+			const store = i % 2 ? a : b;
+			const loaded = JSON.parse(shared) as unknown;
+			const claim = store.claim(`k${i}`, T0 + i * 370, WINDOW, () => loaded);
+			if (claim.status !== 'new') throw new Error(`k${i} was ${claim.status}`);
+			claim.ticket.commit();
+			const persisted = store.toPersisted();
+			shared = JSON.stringify(persisted);
+			const keys = persisted.journal.split('\n').filter(Boolean).map((l) => l.split(' ')[0]);
+			// the journal's front is cut in batches of an eighth
+			expect(keys.length).toBeLessThanOrEqual(100 + Math.ceil(100 / 8) + 1);
+			// and it holds the newest of both (a journal keeps seconds: keys of one second may be
+			// evicted in any order, hence 95 of the bound of 100)
+			const newest = Array.from({ length: Math.min(95, i + 1) }, (_, n) => `k${i - n}`);
+			expect(newest.filter((key) => !keys.includes(key))).toEqual([]);
+		}
+		expect(a.size).toBe(100);
+		expect(b.size).toBe(100);
+	});
+
 	it('a save never holds fewer keys than the request loaded (inside the window and the bound)', () => {
 		const store = new DedupeStore(5);
 		record(store, 'mine', T0 + 500, WINDOW);
