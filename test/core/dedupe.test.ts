@@ -453,6 +453,38 @@ describe('DedupeStore.claim: what the host loaded for the request', () => {
 		expect(b.size).toBe(100);
 	});
 
+	it('a loaded journal that holds a key twice adds it once (one journal line, its latest time)', () => {
+		const store = new DedupeStore();
+		record(store, 'a', T0, WINDOW);
+		store.merge({ v: 2, journal: `x ${s(T0 + 1000)}\na ${s(T0)}\nx ${s(T0 + 2000)}\n` }, T0 + 3000, WINDOW);
+		expect(store.keys()).toEqual(['a', 'x']);
+		expect(store.toPersisted().journal).toBe(`a ${s(T0)}\nx ${s(T0 + 2000)}\n`);
+	});
+
+	it('two full stores taking turns many times a second: the journal stays inside the bound and holds every key', () => {
+		const [a, b] = [new DedupeStore(1000), new DedupeStore(1000)];
+		let shared = '{}';
+		for (let i = 0; i < 3000; i++) {
+			const store = i % 2 ? a : b;
+			const loaded = JSON.parse(shared) as unknown;
+			// keys of one length: the journal's front is cut in characters
+			const claim = store.claim(`k${String(i).padStart(5, '0')}`, T0 + i * 30, WINDOW, () => loaded);
+			if (claim.status !== 'new') throw new Error(`k${i} was ${claim.status}`);
+			claim.ticket.commit();
+			const persisted = store.toPersisted();
+			shared = JSON.stringify(persisted);
+			if (i % 100 === 99) {
+				const keys = persisted.journal.split('\n').filter(Boolean).map((l) => l.split(' ')[0]);
+				// the cut front (at most an eighth of the journal) is at most a seventh of the kept lines
+				expect(keys.length).toBeLessThanOrEqual(1000 + Math.ceil(1000 / 7) + 1);
+				// every key the store holds is in it (a key may also have a line in the cut front,
+				// when it was evicted here and merged back from the other's journal)
+				const held = new Set(keys);
+				expect(store.keys().filter((key) => !held.has(key))).toEqual([]);
+			}
+		}
+	});
+
 	it('a save never holds fewer keys than the request loaded (inside the window and the bound)', () => {
 		const store = new DedupeStore(5);
 		record(store, 'mine', T0 + 500, WINDOW);

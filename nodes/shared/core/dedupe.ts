@@ -372,7 +372,9 @@ export class DedupeStore {
 		// once (and the journal lines of the keys another process evicted would bounce between
 		// the processes' saves)
 		const full = this.seenAt.size >= this.bound ? (this.seenAt.values().next().value as number) : -Infinity;
-		const incoming: Array<[string, number]> = [];
+		// by key: a journal may hold a key twice (an evicted key's line before it was cut, and its
+		// line once recorded again): its latest time counts
+		const incoming = new Map<string, number>();
 		const consider = (key: string, at: number) => {
 			if (at <= oldest || at < full) return;
 			if (this.seenAt.has(key)) {
@@ -381,14 +383,14 @@ export class DedupeStore {
 				return;
 			}
 			if (this.tombstones.size > 0 && this.tombstones.get(key) === at) return;
-			incoming.push([key, at]);
+			const seen = incoming.get(key);
+			if (seen === undefined || seen < at) incoming.set(key, at);
 		};
 		if (journal === undefined) for (const [key, at] of readPersisted(persisted)) consider(key, at);
 		else this.scanJournal(journal, consider);
 		if (journal !== undefined) this.remember(journal);
-		if (incoming.length === 0) return;
-		incoming.sort((x, y) => x[1] - y[1]);
-		this.insert(incoming);
+		if (incoming.size === 0) return;
+		this.insert([...incoming].sort((x, y) => x[1] - y[1]));
 		this.evictOverflow();
 	}
 
