@@ -1,13 +1,14 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { bodyKey, bodyKeyOfDigest } from './core/deliveryKey';
 import { redactHeaders, type HeaderBag } from './core/headers';
-import { OFF_THREAD_HASH_BYTES, sha256Hex, sha256HexOffMainThread } from './core/hash';
+import { OFF_THREAD_HASH_BYTES, sha256HexOffMainThread } from './core/hash';
 import { isoOfMs } from './core/time';
-import { isAllowed, parseAllowList } from './core/ipAllowList';
+import { isAllowed, parseAllowList, type AllowListResult } from './core/ipAllowList';
 import { parseJsonSafely, type JsonParseResult } from './core/json';
 import { verifyRequest, type Secrets } from './core/verify';
-import type { ProviderDefinition } from './definition';
-import { recordDelivery, type Recorded } from './dedupeRecord';
+import type { DescribedEvent, ProviderDefinition } from './definition';
+import { recordDelivery, type Recorded } from './n8nDedupe';
 import type { TriggerOptions } from './options';
 
 const MINUTE_MS = 60_000;
@@ -113,33 +114,41 @@ function reserialize(text: string): Buffer | undefined {
 }
 
 /**
- * By provider (the Verified Webhook Trigger builds its definition per request, from a preset or
- * 'custom'): whether its last event named its own id, in which case the key is that id and a body
- * hash started beforehand would be wasted. Unknown at first: assumed not. Only a hint: the key is
- * the same either way.
+ * By trigger node (workflow, node and provider): whether the last large event it received named its own id,
+ * in which case the key is that id and a body hash started beforehand would be wasted. Unknown at
+ * first: assumed not. Only a hint (the key is the same either way), kept for large bodies only,
+ * the only ones whose hash is started early. Bounded: cleared when it holds too many nodes.
  */
 const lastHadEventId = new Map<string, boolean>();
+const HINTS_BOUND = 1_000;
+
+function nodeHintKey(context: IWebhookFunctions, definition: ProviderDefinition): string {
+	const node = context.getNode();
+	// the provider too: a Verified Webhook Trigger's preset can change while the node stays
+	return `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}:${definition.provider}`;
+}
+
+function rememberHadEventId(hintKey: string | undefined, keyedById: boolean): void {
+	if (hintKey === undefined || lastHadEventId.get(hintKey) === keyedById) return;
+	if (lastHadEventId.size >= HINTS_BOUND) lastHadEventId.clear();
+	lastHadEventId.set(hintKey, keyedById);
+}
 
 /**
  * The body's SHA-256 (the delivery key of an event without an id, and of every Unrecognized
  * delivery), started once authentication has passed, off the main thread for a large body so that
  * it runs beside the parsing and validation: undefined for a small one (hashed when needed) or a
- * provider whose events carry ids.
+ * node whose events carry ids.
  */
-function startBodyHash(rawBody: Buffer, definition: ProviderDefinition): Promise<string | undefined> | undefined {
-	if (rawBody.length < OFF_THREAD_HASH_BYTES || lastHadEventId.get(definition.provider) === true) return undefined;
-	return sha256HexOffMainThread(rawBody);
-}
-
-/** The delivery key of a body: `sha256:` and its digest, hashed now. */
-function bodyKeyNow(rawBody: Buffer): string {
-	return `sha256:${sha256Hex(rawBody)}`;
+function startBodyHash(bytes: Buffer, hintKey: string | undefined): Promise<string | undefined> | undefined {
+	if (bytes.length < OFF_THREAD_HASH_BYTES || (hintKey !== undefined && lastHadEventId.get(hintKey) === true)) return undefined;
+	return sha256HexOffMainThread(bytes);
 }
 
 /** The body key: the digest started by startBodyHash, else hashed now. */
-async function bodyKey(rawBody: Buffer, started: Promise<string | undefined>): Promise<string> {
+async function startedBodyKey(bytes: Buffer, started: Promise<string | undefined>): Promise<string> {
 	const digest = await started;
-	return digest === undefined ? bodyKeyNow(rawBody) : `sha256:${digest}`;
+	return digest === undefined ? bodyKey(bytes) : bodyKeyOfDigest(digest);
 }
 
 /** Every header that carries a secret, so that "include headers" never copies one into an item. */
@@ -148,6 +157,64 @@ function secretHeaderNames(definition: ProviderDefinition, secrets: Secrets): st
 	if (verification.type === 'hmac') return [];
 	return [verification.header ?? secrets.headerName ?? ''].filter((name) => name !== '');
 }
+
+/**
+ * The Allowed IP Addresses option, parsed once per text (the option is the same on every request
+ * of a node). Bounded: cleared when it holds too many texts.
+ */
+const allowLists = new Map<string, AllowListResult>();
+const ALLOW_LISTS_BOUND = 100;
+
+function allowListOf(text: string): AllowListResult {
+	let parsed = allowLists.get(text);
+	if (parsed === undefined) {
+		parsed = parseAllowList(text);
+		if (allowLists.size >= ALLOW_LISTS_BOUND) allowLists.clear();
+		allowLists.set(text, parsed);
+	}
+	return parsed;
+}
+
+/** What every item of an authenticated request shares. */
+interface Received {
+	provider: string;
+	receivedAtMs: number;
+	text: string;
+	headers: HeaderBag;
+	/** The headers whose values are secrets (redacted from `headers`), known after authentication. */
+	secretHeaders: string[];
+	options: TriggerOptions;
+}
+
+type ItemContent =
+	| { output: 'event'; described: DescribedEvent }
+	| { output: 'unrecognized'; reason: string; issues: Array<{ path: string; message: string }>; body: unknown };
+
+/**
+ * The item of a delivery, for either output: the fields SPEC.md names, in one order, with the raw
+ * body (always on the Unrecognized output, with Include Raw Body on the Event output) and the
+ * redacted headers (with Include Headers).
+ */
+function buildItem(received: Received, deliveryKey: string, content: ItemContent): IDataObject {
+	const item: IDataObject = { provider: received.provider };
+	if (content.output === 'event') {
+		item.event = content.described.event;
+		item.eventId = content.described.eventId;
+		item.occurredAt = content.described.occurredAt;
+	} else {
+		item.reason = content.reason;
+		item.issues = content.issues;
+	}
+	item.receivedAt = isoOfMs(received.receivedAtMs);
+	item.deliveryKey = deliveryKey;
+	if (content.output === 'event') item.data = content.described.data as IDataObject;
+	else item.body = content.body as IDataObject | null;
+	if (content.output === 'unrecognized' || received.options.includeRawBody) item.raw = received.text;
+	if (received.options.includeHeaders) item.headers = redactHeaders(received.headers, received.secretHeaders);
+	return item;
+}
+
+const NO_SECRET_HEADERS: string[] = [];
 
 /**
  * The request pipeline of SPEC.md: authenticate, parse and validate, filter, deduplicate, emit.
@@ -165,7 +232,7 @@ export async function handleWebhook(
 
 	// 0. where the request comes from
 	if (options.allowedIps && options.allowedIps.trim() !== '') {
-		const allowList = parseAllowList(options.allowedIps);
+		const allowList = allowListOf(options.allowedIps);
 		if (!allowList.ok) {
 			this.logger.warn(`${definition.displayName} Trigger: the Allowed IP Addresses option has entries it cannot read (${allowList.invalid.join(', ')}); refusing every request until it is fixed`);
 			return reply(res, 403, { error: 'forbidden', reason: 'allowed addresses option is invalid' });
@@ -220,15 +287,27 @@ export async function handleWebhook(
 	// number spellings and repeated keys of one signed body then give one key, whichever bytes
 	// were signed; the bytes when the body is not JSON), known once the body is parsed.
 	let keyBytes = rawBody;
-	let bodyHash = canonicalForm ? undefined : startBodyHash(rawBody, definition);
+	// the hint is kept and read for large bodies only
+	const hintKey = rawBody.length >= OFF_THREAD_HASH_BYTES ? nodeHintKey(this, definition) : undefined;
+	let bodyHash = canonicalForm ? undefined : startBodyHash(rawBody, hintKey);
 	const text = (decoded ??= rawBody.toString('utf8'));
+	// authenticated: what every item of this request shares, and which headers "include headers"
+	// must redact, are known now
+	const received: Received = {
+		provider: definition.provider,
+		receivedAtMs,
+		text,
+		headers,
+		secretHeaders: options.includeHeaders ? secretHeaderNames(definition, secrets) : NO_SECRET_HEADERS,
+		options,
+	};
 	let deliveryKey: string | undefined;
 	try {
 		// 2. parse and validate
 		const parsed = definition.parseBody ? definition.parseBody(text, headers) : parseJsonSafely(text);
 		if (canonicalForm) {
 			keyBytes = (reserialized === null && !definition.parseBody ? stringifiedParse(parsed) : undefined) ?? reserializedBody() ?? rawBody;
-			bodyHash = startBodyHash(keyBytes, definition);
+			bodyHash = startBodyHash(keyBytes, hintKey);
 		}
 		const pingAnswer = definition.ping?.(parsed);
 		if (pingAnswer) return reply(res, 200, pingAnswer as IDataObject);
@@ -237,14 +316,14 @@ export async function handleWebhook(
 			const issues = validated
 				? validated.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
 				: [{ path: '', message: (parsed as { reason: string }).reason }];
-			return await unrecognized.call(this, definition, options, { text, keyBytes, parsed, issues, receivedAtMs, headers, secrets, bodyHash });
+			return await unrecognized.call(this, definition, received, { keyBytes, parsed, issues, bodyHash });
 		}
 		const body = validated.data;
 		const described = definition.describe(body, headers);
 		// an id the signature does not cover (an unsigned header) names the event, but does not key
 		// it: a replay of the signed body with a new id must still be a duplicate
 		const keyedById = described.eventId !== null && described.eventIdSigned !== false;
-		if (lastHadEventId.get(definition.provider) !== keyedById) lastHadEventId.set(definition.provider, keyedById);
+		rememberHadEventId(hintKey, keyedById);
 
 		// 3. filter
 		if (!eventSelected(this.getNodeParameter('events', []), described.event)) {
@@ -262,36 +341,24 @@ export async function handleWebhook(
 		}
 
 		// 4. deduplicate
-		deliveryKey = keyedById ? described.eventId! : bodyHash ? await bodyKey(keyBytes, bodyHash) : bodyKeyNow(keyBytes);
+		deliveryKey = keyedById ? described.eventId! : bodyHash ? await startedBodyKey(keyBytes, bodyHash) : bodyKey(keyBytes);
 		const check = recordDelivery(this, options, deliveryKey);
 		const delivery = check instanceof Promise ? await check : check;
 		if (delivery.duplicate) return reply(res, 200, acknowledgement(definition, 'duplicate'));
 		if (delivery.busy) return busy(res);
 
 		// 5. emit
-		const item: IDataObject = {
-			provider: definition.provider,
-			event: described.event,
-			eventId: described.eventId,
-			occurredAt: described.occurredAt,
-			receivedAt: isoOfMs(receivedAtMs),
-			deliveryKey,
-			data: described.data as IDataObject,
-		};
-		if (options.includeRawBody || options.includeHeaders) addOptionalFields(item, options, text, headers, definition, secrets);
+		const item = buildItem(received, deliveryKey, { output: 'event', described });
 		return startExecution(res, [[{ json: item }], []], acknowledgement(definition, 'received'), delivery.recorded);
 	} catch (error) {
 		// a defect of ours, not of the request: keep the delivery, on the Unrecognized output
 		this.logger.error(`${definition.displayName} Trigger could not process an authenticated delivery: ${(error as Error).message}`);
-		const item: IDataObject = {
-			provider: definition.provider,
+		const item = buildItem(received, deliveryKey ?? bodyKey(keyBytes), {
+			output: 'unrecognized',
 			reason: 'processing failed',
 			issues: [{ path: '', message: (error as Error).message }],
-			receivedAt: isoOfMs(receivedAtMs),
-			deliveryKey: deliveryKey ?? bodyKeyNow(keyBytes),
 			body: null,
-			raw: text,
-		};
+		});
 		if (res.headersSent) return { noWebhookResponse: true, workflowData: [[], [{ json: item }]] };
 		return startExecution(res, [[], [{ json: item }]], acknowledgement(definition, 'unrecognized'));
 	}
@@ -352,14 +419,10 @@ function busy(res: ExpressLikeResponse): IWebhookResponseData {
 }
 
 interface UnrecognizedContext {
-	text: string;
 	/** The bytes the body key hashes (see handleWebhook). */
 	keyBytes: Buffer;
 	parsed: JsonParseResult;
 	issues: Array<{ path: string; message: string }>;
-	receivedAtMs: number;
-	headers: HeaderBag;
-	secrets: Secrets;
 	/** The body's digest, when startBodyHash started it. */
 	bodyHash: Promise<string | undefined> | undefined;
 }
@@ -367,40 +430,24 @@ interface UnrecognizedContext {
 async function unrecognized(
 	this: IWebhookFunctions,
 	definition: ProviderDefinition,
-	options: TriggerOptions,
+	received: Received,
 	context: UnrecognizedContext,
 ): Promise<IWebhookResponseData> {
 	const res = this.getResponseObject();
-	if (options.onUnrecognized === 'reject') {
+	if (received.options.onUnrecognized === 'reject') {
 		return reply(res, 400, { error: 'unrecognized payload', issues: context.issues });
 	}
-	const deliveryKey = context.bodyHash ? await bodyKey(context.keyBytes, context.bodyHash) : bodyKeyNow(context.keyBytes);
-	const check = recordDelivery(this, options, deliveryKey);
+	const deliveryKey = context.bodyHash ? await startedBodyKey(context.keyBytes, context.bodyHash) : bodyKey(context.keyBytes);
+	const check = recordDelivery(this, received.options, deliveryKey);
 	const delivery = check instanceof Promise ? await check : check;
 	if (delivery.duplicate) return reply(res, 200, acknowledgement(definition, 'duplicate'));
 	if (delivery.busy) return busy(res);
-	const item: IDataObject = {
-		provider: definition.provider,
+	// the raw body is what lets a person recover anything: always on this output
+	const item = buildItem(received, deliveryKey, {
+		output: 'unrecognized',
 		reason: context.parsed.ok ? 'body is not a known event' : context.parsed.reason,
 		issues: context.issues,
-		receivedAt: isoOfMs(context.receivedAtMs),
-		deliveryKey,
-		body: context.parsed.ok ? (context.parsed.value as IDataObject) : null,
-		// the raw body is what lets a person recover anything: always on this output
-		raw: context.text,
-	};
-	if (options.includeHeaders) item.headers = redactHeaders(context.headers, secretHeaderNames(definition, context.secrets));
+		body: context.parsed.ok ? context.parsed.value : null,
+	});
 	return startExecution(res, [[], [{ json: item }]], acknowledgement(definition, 'unrecognized'), delivery.recorded);
-}
-
-function addOptionalFields(
-	item: IDataObject,
-	options: TriggerOptions,
-	text: string,
-	headers: HeaderBag,
-	definition: ProviderDefinition,
-	secrets: Secrets,
-): void {
-	if (options.includeRawBody) item.raw = text;
-	if (options.includeHeaders) item.headers = redactHeaders(headers, secretHeaderNames(definition, secrets));
 }

@@ -63,10 +63,10 @@ describe('storageKey: the fingerprint computed from the hex text', () => {
 	it('the journal line keeps the seconds in base 36 across seconds', () => {
 		const store = new DedupeStore();
 		const t0 = 1_780_000_000_000;
-		store.checkAndRecord('a', t0 + 999, 1e12);
-		store.checkAndRecord('b', t0 + 1000, 1e12);
-		store.checkAndRecord('c', t0 + 1001, 1e12);
-		store.checkAndRecord('d', t0 - 1, 1e12);
+		for (const [key, at] of [['a', t0 + 999], ['b', t0 + 1000], ['c', t0 + 1001], ['d', t0 - 1]] as const) {
+			const claim = store.claim(key, at, 1e12);
+			if (claim.status === 'new') claim.ticket.commit();
+		}
 		const s = (ms: number) => Math.floor(ms / 1000).toString(36);
 		expect(store.toPersisted().journal).toBe(`a ${s(t0 + 999)}\nb ${s(t0 + 1000)}\nc ${s(t0 + 1001)}\nd ${s(t0 - 1)}\n`);
 	});

@@ -4,8 +4,8 @@
  * event's serial, signed with `prepareRequest` (cli/send.ts) exactly as each provider signs them.
  * A prepared request is sent byte for byte again for the duplicate and for the retry after a restart.
  */
-import { createHash } from 'node:crypto';
 
+import { bodyKey } from '../../nodes/shared/core/deliveryKey';
 import { PROVIDERS } from '../../nodes/shared/providers';
 import { buildSample, sampleSpecs, serialSource } from '../../packages/cli/src/samples';
 import { prepareRequest, type PreparedRequest } from '../../packages/cli/src/send';
@@ -40,7 +40,7 @@ export function buildLoadEvents(fixtures: ProviderFixture[], urlOf: (provider: P
 		const raw = JSON.stringify(body);
 		const request = prepareRequest(provider, raw, { url: urlOf(provider), secret: fixture.secret.secret, headerName: fixture.secret.headerName });
 		const eventId = definition.describe(definition.schema.parse(body)).eventId;
-		const expectedKey = eventId ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+		const expectedKey = eventId ?? bodyKey(raw);
 		out.push({ index, provider, event, expectedKey, request });
 	}
 	return out;

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import { dedupeStoreFor, resetDedupeStores } from '../../nodes/shared/core/dedupe';
-import { sha256Hex } from '../../nodes/shared/core/hash';
+import { bodyKey } from '../../nodes/shared/core/deliveryKey';
 import {
 	announce,
 	authHeaders,
@@ -53,7 +53,7 @@ async function deliver(t: Trigger, text: string, scope: Scope, staticData: IData
 function expectedKey(t: Trigger, text: string): string {
 	// the provider's own event id when its definition names one (BuzzBip's id), else the body's hash
 	const { eventId } = t.definition.describe(t.definition.schema.parse(JSON.parse(text)));
-	return eventId ?? `sha256:${sha256Hex(text)}`;
+	return eventId ?? bodyKey(text);
 }
 
 /**
@@ -183,7 +183,7 @@ describe(`property: deduplication (${label})`, () => {
 							const scope = freshScope();
 							const staticData: IDataObject = {};
 							const options = { dedupeMaxEntries: bound };
-							const storeSize = () => dedupeStoreFor(`${scope.workflowId}:${scope.nodeId}:live`, Number.MAX_SAFE_INTEGER).store.size;
+							const storeSize = () => dedupeStoreFor(`${scope.workflowId}:${scope.nodeId}:live`, Number.MAX_SAFE_INTEGER).size;
 							const texts = Array.from({ length: bound + overflow }, (_, i) => JSON.stringify(uniqueSample(t.definition.provider, spec, base * 1000 + i)));
 
 							// one after another, so that "oldest" is well defined

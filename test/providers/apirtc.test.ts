@@ -2,7 +2,7 @@ import { ApiRtcTrigger } from '../../nodes/ApiRtcTrigger/ApiRtcTrigger.node';
 import { apiRtc } from '../../nodes/ApiRtcTrigger/apirtc.definition';
 import { nestDottedKeys } from '../../nodes/shared/core/json';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
-import { sha256Hex } from '../../nodes/shared/core/hash';
+import { bodyKey } from '../../nodes/shared/core/deliveryKey';
 import { conversationUpdate, ticketUpdate } from '../fixtures/apirtc';
 import { deliver, signedHeaders } from '../helpers/contract';
 
@@ -27,7 +27,7 @@ describe('ApiRTC Trigger', () => {
 			event: 'ticket.update',
 			eventId: null,
 			occurredAt: '2019-12-10T11:13:33.000Z',
-			deliveryKey: `sha256:${sha256Hex(body)}`,
+			deliveryKey: bodyKey(body),
 			data: ticketExample,
 		});
 	});

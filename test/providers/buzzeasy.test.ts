@@ -1,7 +1,7 @@
 import { BuzzeasyTrigger } from '../../nodes/BuzzeasyTrigger/BuzzeasyTrigger.node';
 import { buzzeasy } from '../../nodes/BuzzeasyTrigger/buzzeasy.definition';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
-import { sha256Hex } from '../../nodes/shared/core/hash';
+import { bodyKey } from '../../nodes/shared/core/deliveryKey';
 import { workItemSchema } from '../fixtures/buzzeasy';
 import { credentialsFor, deliver, PREVIOUS, SECRET } from '../helpers/contract';
 import { callWebhook } from '../helpers/webhookContext';
@@ -26,7 +26,7 @@ describe('Buzzeasy Trigger', () => {
 			event: 'workItem',
 			eventId: null,
 			occurredAt: '2022-03-08T07:41:47.605Z',
-			deliveryKey: `sha256:${sha256Hex(body)}`,
+			deliveryKey: bodyKey(body),
 			data: seedExample,
 		});
 	});

@@ -3,7 +3,7 @@ import { createHmac } from 'crypto';
 import { ChatzuriTrigger } from '../../nodes/ChatzuriTrigger/ChatzuriTrigger.node';
 import { CHANNELS, chatzuri } from '../../nodes/ChatzuriTrigger/chatzuri.definition';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
-import { sha256Hex } from '../../nodes/shared/core/hash';
+import { bodyKey } from '../../nodes/shared/core/deliveryKey';
 import { ALL_EXAMPLES } from '../fixtures/chatzuri';
 import { credentialsFor, deliver, SECRET } from '../helpers/contract';
 import { callWebhook } from '../helpers/webhookContext';
@@ -41,7 +41,7 @@ describe('Chatzuri Trigger', () => {
 			event: 'message.received',
 			eventId: null,
 			occurredAt: null,
-			deliveryKey: `sha256:${sha256Hex(body)}`,
+			deliveryKey: bodyKey(body),
 			data: example,
 		});
 	});

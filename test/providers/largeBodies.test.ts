@@ -13,11 +13,12 @@ import { buzzeasy } from '../../nodes/BuzzeasyTrigger/buzzeasy.definition';
 import { ChatzuriTrigger } from '../../nodes/ChatzuriTrigger/ChatzuriTrigger.node';
 import { chatzuri } from '../../nodes/ChatzuriTrigger/chatzuri.definition';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
+import { bodyKeyOfDigest } from '../../nodes/shared/core/deliveryKey';
 import { OFF_THREAD_HASH_BYTES, sha256HexOffMainThread } from '../../nodes/shared/core/hash';
 import type { ProviderDefinition } from '../../nodes/shared/definition';
 import { deliver } from '../helpers/contract';
 
-const sha256 = (text: string) => `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
+const sha256 = (text: string) => bodyKeyOfDigest(createHash('sha256').update(text, 'utf8').digest('hex'));
 
 /** The provider's sample with one text field padded so that the body is exactly `size` bytes. */
 function bodyOfSize(provider: string, event: string, path: string, size: number, serial = 0): string {

@@ -1,7 +1,7 @@
 import { TracebuzzTrigger } from '../../nodes/TracebuzzTrigger/TracebuzzTrigger.node';
 import { tracebuzz } from '../../nodes/TracebuzzTrigger/tracebuzz.definition';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
-import { sha256Hex } from '../../nodes/shared/core/hash';
+import { bodyKey } from '../../nodes/shared/core/deliveryKey';
 import * as tracebuzzDocument from '../fixtures/tracebuzz';
 import { credentialsFor, deliver, HEADER_NAME, SECRET } from '../helpers/contract';
 import { callWebhook } from '../helpers/webhookContext';
@@ -32,7 +32,7 @@ describe('Tracebuzz Trigger', () => {
 			event: 'newResult',
 			eventId: null,
 			occurredAt: '2022-09-22T07:30:26.000Z',
-			deliveryKey: `sha256:${sha256Hex(JSON.stringify(customerMessage))}`,
+			deliveryKey: bodyKey(JSON.stringify(customerMessage)),
 			data: { ...customerMessage, type: 'privateMessage', author: 'customer' },
 		});
 	});
@@ -55,7 +55,7 @@ describe('Tracebuzz Trigger', () => {
 			event: 'caseClosed',
 			eventId: null,
 			occurredAt: '2022-09-22T11:16:56.000Z',
-			deliveryKey: `sha256:${sha256Hex(JSON.stringify(caseClosed))}`,
+			deliveryKey: bodyKey(JSON.stringify(caseClosed)),
 			data: { ...caseClosed, externalPersonId: null },
 		});
 	});
@@ -67,7 +67,7 @@ describe('Tracebuzz Trigger', () => {
 			event: 'profileMerged',
 			eventId: null,
 			occurredAt: '2022-09-22T11:16:56.000Z',
-			deliveryKey: `sha256:${sha256Hex(JSON.stringify(profileMerged))}`,
+			deliveryKey: bodyKey(JSON.stringify(profileMerged)),
 			data: profileMerged,
 		});
 	});

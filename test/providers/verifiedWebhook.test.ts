@@ -5,7 +5,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
 import { definitionFromParameters, type SchemeParameters } from '../../nodes/VerifiedWebhookTrigger/verifiedWebhook.definition';
 import { resetDedupeStores } from '../../nodes/shared/core/dedupe';
-import { sha256Hex } from '../../nodes/shared/core/hash';
+import { bodyKey } from '../../nodes/shared/core/deliveryKey';
 import { signWith } from '../../nodes/shared/core/sign';
 import { messageReceived as buzzbipMessage } from '../fixtures/buzzbip';
 import { newIncomingMessage as tracebuzzMessage } from '../fixtures/tracebuzz';
@@ -42,7 +42,7 @@ describe('Verified Webhook Trigger presets, from the senders\' published example
 			eventId: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
 			occurredAt: null,
 			// X-GitHub-Delivery is not signed: the key is the signed body's (F3)
-			deliveryKey: `sha256:${sha256Hex('Hello, World!')}`,
+			deliveryKey: bodyKey('Hello, World!'),
 			data: { text: 'Hello, World!' },
 		});
 		const wrong = await send({ preset: 'github' }, 'another secret', 'Hello, World!', { 'X-Hub-Signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17' });
@@ -181,7 +181,7 @@ describe('Verified Webhook Trigger custom scheme', () => {
 		if (prefix) expect(headers['X-Sig'].startsWith(prefix)).toBe(true);
 		const call = await send(parameters as IDataObject, 'custom-secret', body, headers);
 		expect(call.status).toBe(200);
-		expect(call.events[0].deliveryKey).toBe(`sha256:${sha256Hex(body)}`);
+		expect(call.events[0].deliveryKey).toBe(bodyKey(body));
 		const tampered = await send(parameters as IDataObject, 'custom-secret', body.replace('world', 'worle'), headers);
 		expect(tampered.status).toBe(401);
 	});
