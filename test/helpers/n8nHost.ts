@@ -345,6 +345,7 @@ export class N8nRefusal extends Error {
 	constructor(
 		readonly status: number,
 		message: string,
+		readonly hint: string,
 	) {
 		super(message);
 	}
@@ -403,6 +404,6 @@ export async function parseRequestBody(req: N8nRequest, workflow: Workflow, node
 		else if (contentType === 'text/plain') req.body = rawBody.toString(encoding);
 		else if (contentType?.endsWith('/xml') || contentType?.endsWith('+xml')) req.body = await xmlParser().parseStringPromise(rawBody.toString(encoding));
 	} catch (error) {
-		throw new N8nRefusal(422, `Failed to parse request body: ${(error as Error).message}`);
+		throw new N8nRefusal(422, 'Failed to parse request body', (error as Error).message);
 	}
 }

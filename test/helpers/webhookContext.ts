@@ -44,6 +44,12 @@ export interface WebhookCall {
 	store(): void;
 	/** Headers the trigger set on the response. */
 	responseHeaders: Record<string, string>;
+	/**
+	 * n8n answered the request itself and never called the trigger's webhook(): 422 to a body that
+	 * does not parse as the JSON (or XML) its Content-Type announces (n8n's `parseBody`). `result`
+	 * is then empty.
+	 */
+	refusedByN8n: boolean;
 }
 
 /**
@@ -133,8 +139,8 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 		if (!(error instanceof N8nRefusal)) throw error;
 		// n8n answers before the node runs (ResponseHelper.sendErrorResponse)
 		response.status(error.status);
-		response.json({ code: error.status, message: error.message });
-		return callOf({ noWebhookResponse: true }, response, responseHeaders, logs, () => undefined);
+		response.json({ code: error.status, message: error.message, hint: error.hint });
+		return callOf({}, response, responseHeaders, logs, () => undefined, true);
 	}
 	// WebhookService.runWebhook
 	const closeFunctions: Array<() => Promise<void>> = [];
@@ -164,6 +170,7 @@ function callOf(
 	responseHeaders: Record<string, string>,
 	logs: string[],
 	store: () => void,
+	refusedByN8n = false,
 ): WebhookCall {
 	const data = (result.workflowData ?? []) as Array<Array<{ json: IDataObject }>>;
 	return {
@@ -184,5 +191,6 @@ function callOf(
 		},
 		store,
 		responseHeaders,
+		refusedByN8n,
 	};
 }
