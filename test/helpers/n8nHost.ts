@@ -10,7 +10,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { parse as parseQueryString } from 'node:querystring';
 import { createGunzip, createInflate } from 'node:zlib';
@@ -99,18 +98,29 @@ class TestLogger {
 
 let hostReady = false;
 
+const ENCRYPTION_KEY = 'unit-tests-encryption-key';
+
 /**
- * Once per test process: n8n's instance settings in a folder of their own (InstanceSettings writes
- * its `config` file with the encryption key there, as n8n does in `~/.n8n` on first start), removed
- * when the process exits, and the logger.
+ * Once per test file: the logger, and n8n's user folder. InstanceSettings (read by every context)
+ * loads the `config` file of `<N8N_USER_FOLDER>/.n8n`, writing one with a new encryption key when
+ * there is none, as n8n does on first start. The folder is kept in node_modules/.cache (removed
+ * with node_modules) and the file is written here first, atomically, so that test workers starting
+ * together never read a half-written one.
  */
 export function ensureHost(): void {
 	if (hostReady) return;
 	hostReady = true;
-	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'vw-unit-n8n-'));
+	const userFolder = path.join(REPO_ROOT, 'node_modules', '.cache', 'n8n-nodes-verified-webhooks-unit');
+	const settingsFile = path.join(userFolder, '.n8n', 'config');
+	const settings = `${JSON.stringify({ encryptionKey: ENCRYPTION_KEY }, null, '\t')}\n`;
+	if (!fs.existsSync(settingsFile) || fs.readFileSync(settingsFile, 'utf8') !== settings) {
+		fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+		const written = `${settingsFile}.${process.pid}`;
+		fs.writeFileSync(written, settings, { mode: 0o600 });
+		fs.renameSync(written, settingsFile);
+	}
 	process.env.N8N_USER_FOLDER = userFolder;
-	process.env.N8N_ENCRYPTION_KEY ??= 'unit-tests-encryption-key';
-	process.once('exit', () => fs.rmSync(userFolder, { recursive: true, force: true }));
+	process.env.N8N_ENCRYPTION_KEY = ENCRYPTION_KEY;
 	Container.set(Logger, new TestLogger() as unknown as Logger);
 }
 
