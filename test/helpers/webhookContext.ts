@@ -1,6 +1,9 @@
 import { EventEmitter } from 'events';
 
-import type { IDataObject, INodeType, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { WebhookContext } from 'n8n-core';
+import { Workflow, isNodeClassInstance, type IDataObject, type INode, type INodeType, type IWebhookData, type IWebhookResponseData } from 'n8n-workflow';
+
+import { N8nRefusal, PACKAGE_NAME, TestCredentialsHelper, additionalDataFor, ensureHost, incomingRequest, nodeTypesFor, parseRequestBody, withLog } from './n8nHost';
 
 export interface FakeRequestInit {
 	body: string | Buffer;
@@ -20,6 +23,8 @@ export interface FakeNodeInit {
 	nodeId?: string;
 	/** n8n has not stored the execution yet: the answer is read by `store()`, not at once. */
 	storeLater?: boolean;
+	/** The node's typeVersion; by default the description's `defaultVersion`, what the editor adds. */
+	typeVersion?: number;
 }
 
 export interface WebhookCall {
@@ -39,30 +44,30 @@ export interface WebhookCall {
 	store(): void;
 	/** Headers the trigger set on the response. */
 	responseHeaders: Record<string, string>;
+	/**
+	 * n8n answered the request itself and never called the trigger's webhook(): 422 to a body that
+	 * does not parse as the JSON (or XML) its Content-Type announces (n8n's `parseBody`). `result`
+	 * is then empty.
+	 */
+	refusedByN8n: boolean;
 }
 
-/** Drives a trigger's real `webhook()` with a request built like n8n 2.x builds it. */
+/**
+ * Drives a trigger's real `webhook()` through n8n-core's own `WebhookContext`, as n8n 2.41.1's
+ * `WebhookService.runWebhook` does: a real `Workflow` (n8n-workflow) holding the trigger with its
+ * parameters (n8n fills in the defaults and drops unknown ones), the node type under its
+ * community-package name, a credentials helper returning the credential as n8n decrypts it
+ * (test/helpers/n8nHost.ts), the workflow's static data, and a real `http.IncomingMessage` read
+ * the way n8n's webhook server reads it (`rawBody`, `readRawBody()`, `body`). `getNodeParameter`,
+ * `getCredentials`, `getWorkflowStaticData`, `getNode`, `getMode` are n8n's code. The response is
+ * an express-like object (express is n8n's, not n8n-core's); n8n's own answer after the run
+ * (`webhookResponse` with the description's code) is modelled by `store()`.
+ */
 export async function callWebhook(node: INodeType, request: FakeRequestInit, init: FakeNodeInit = {}): Promise<WebhookCall> {
+	ensureHost();
+	const description = node.description;
 	const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, 'utf8');
-	const headers: Record<string, string> = {};
-	// as Node builds req.headers: a header literally named __proto__ is an own property
-	for (const [name, value] of Object.entries(request.headers ?? {})) {
-		Object.defineProperty(headers, name.toLowerCase(), { value, enumerable: true, writable: true, configurable: true });
-	}
-	let parsedBody: unknown;
-	try {
-		parsedBody = rawBody.length ? JSON.parse(rawBody.toString('utf8')) : undefined;
-	} catch {
-		parsedBody = undefined;
-	}
-	const req: Record<string, unknown> = { headers, rawBody, body: parsedBody, ip: request.ip ?? '127.0.0.1', socket: { remoteAddress: request.ip ?? '127.0.0.1' } };
-	if (request.unreadable) {
-		req.rawBody = undefined;
-		req.body = {};
-		req.readRawBody = async () => {
-			throw new Error('Request body stream was aborted or is not readable');
-		};
-	}
+	const req = incomingRequest(rawBody, request.headers ?? {}, request.ip ?? '127.0.0.1');
 
 	const response = new EventEmitter() as EventEmitter & { statusCode?: number; sent?: unknown; headersSent: boolean; status: (code: number) => unknown; json: (body: unknown) => unknown };
 	response.headersSent = false;
@@ -81,45 +86,93 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 		return response;
 	};
 
-	const logs: string[] = [];
-	const log = (level: string) => (message: string) => logs.push(`${level}: ${message}`);
-	const parameters = init.parameters ?? {};
-	const staticData = init.staticData ?? {};
-	const nodeName = 'Trigger';
-	const context = {
-		getRequestObject: () => req,
-		getResponseObject: () => response,
-		getHeaderData: () => headers,
-		getBodyData: () => parsedBody,
-		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
-		getCredentials: async () => {
-			if (init.credentials === null) throw new Error('Node does not have any credentials set');
-			return init.credentials ?? {};
-		},
-		getWorkflowStaticData: (type: string) => {
-			// as n8n's Workflow.getStaticData: 'global' is the whole object, 'node' one key of it
-			if (type === 'global') return staticData;
-			const key = `node:${nodeName}`;
-			if (!staticData[key]) staticData[key] = {};
-			return staticData[key];
-		},
-		getMode: () => init.mode ?? 'webhook',
-		getNode: () => ({ id: init.nodeId ?? 'node-1', name: nodeName, type: node.description.name, typeVersion: 1, parameters }),
-		getWorkflow: () => ({ id: init.workflowId ?? 'wf-1', name: 'Test', active: true }),
-		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-	} as unknown as IWebhookFunctions;
+	const workflowId = init.workflowId ?? 'wf-1';
+	const type = `${PACKAGE_NAME}.${description.name}`;
+	const versions = Array.isArray(description.version) ? description.version : [description.version];
+	const typeVersion = init.typeVersion ?? description.defaultVersion ?? Math.max(...versions);
+	const stored = new Map<string, string>();
+	const credentials: INode['credentials'] = {};
+	for (const credential of description.credentials ?? []) {
+		credentials[credential.name] = { id: 'credential-1', name: 'Test credential' };
+		// as n8n stores it: JSON (encrypted), so `undefined` fields are gone once decrypted
+		stored.set(`credential-1:${credential.name}`, JSON.stringify(init.credentials ?? {}));
+	}
+	const triggerNode: INode = {
+		id: init.nodeId ?? 'node-1',
+		name: 'Trigger',
+		type,
+		typeVersion,
+		position: [0, 0],
+		webhookId: 'webhook-1',
+		parameters: structuredClone(init.parameters ?? {}) as INode['parameters'],
+		...(init.credentials === null ? {} : { credentials }),
+	};
+	const workflow = new Workflow({
+		id: workflowId,
+		name: 'Test',
+		nodes: [triggerNode],
+		connections: {},
+		active: true,
+		nodeTypes: nodeTypesFor(type, node),
+		staticData: init.staticData ?? {},
+	});
+	const workflowNode = workflow.getNode(triggerNode.name)!;
+	const mode = init.mode ?? 'webhook';
+	const additionalData = additionalDataFor(new TestCredentialsHelper(stored), req, response, workflowId);
+	const webhookDescription = description.webhooks![0];
+	const webhookData: IWebhookData = {
+		httpMethod: 'POST',
+		node: workflowNode.name,
+		path: `webhook-1/${webhookDescription.path}`,
+		webhookDescription,
+		workflowId,
+		workflowExecuteAdditionalData: additionalData,
+		webhookId: workflowNode.webhookId,
+		isTest: mode === 'manual',
+	};
 
-	const result = await node.webhook!.call(context);
-	const data = (result.workflowData ?? []) as Array<Array<{ json: IDataObject }>>;
+	const logs: string[] = [];
+	let result: IWebhookResponseData;
+	try {
+		await parseRequestBody(req, workflow, workflowNode, mode, request.unreadable === true);
+	} catch (error) {
+		if (!(error instanceof N8nRefusal)) throw error;
+		// n8n answers before the node runs (ResponseHelper.sendErrorResponse)
+		response.status(error.status);
+		response.json({ code: error.status, message: error.message, hint: error.hint });
+		return callOf({}, response, responseHeaders, logs, () => undefined, true);
+	}
+	// WebhookService.runWebhook
+	const closeFunctions: Array<() => Promise<void>> = [];
+	const context = new WebhookContext(workflow, workflowNode, additionalData, mode, webhookData, closeFunctions, null);
+	try {
+		result = await withLog(logs, async () => (isNodeClassInstance(node) ? await (node as unknown as { webhook(context: WebhookContext): Promise<IWebhookResponseData> }).webhook(context) : await node.webhook!.call(context)));
+	} finally {
+		await Promise.allSettled(closeFunctions.map(async (close) => await close()));
+	}
+
 	// as n8n does: when the trigger did not answer itself, n8n answers with its webhookResponse
 	// (status 200, the description's default) once the execution is stored
 	const answeredByN8n = result.noWebhookResponse !== true;
 	const store = () => {
 		if (!answeredByN8n || response.headersSent) return;
 		response.statusCode = 200;
-		response.sent = result.webhookResponse === undefined ? undefined : JSON.parse(JSON.stringify(result.webhookResponse));
+		const answer = withLog(logs, () => result.webhookResponse);
+		response.sent = answer === undefined ? undefined : JSON.parse(JSON.stringify(answer));
 	};
 	if (!init.storeLater) store();
+	return callOf(result, response, responseHeaders, logs, store);
+}
+
+function callOf(
+	result: IWebhookResponseData,
+	response: EventEmitter & { statusCode?: number; sent?: unknown },
+	responseHeaders: Record<string, string>,
+	logs: string[],
+	store: () => void,
+	refusedByN8n = false,
+): WebhookCall {
+	const data = (result.workflowData ?? []) as Array<Array<{ json: IDataObject }>>;
 	return {
 		result,
 		get status() {
@@ -131,12 +184,13 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 		events: (data[0] ?? []).map((item) => item.json),
 		unrecognized: (data[1] ?? []).map((item) => item.json),
 		logs,
-		finish: () => response.emit('finish'),
+		finish: () => withLog(logs, () => response.emit('finish')),
 		failExecution: (status = 500) => {
 			response.statusCode = status;
-			response.emit('finish');
+			withLog(logs, () => response.emit('finish'));
 		},
 		store,
 		responseHeaders,
+		refusedByN8n,
 	};
 }

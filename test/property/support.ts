@@ -15,7 +15,7 @@ import { signRequest, type SignOptions } from '../../nodes/shared/core/sign';
 import type { ProviderDefinition } from '../../nodes/shared/definition';
 import { PROVIDERS } from '../../nodes/shared/providers';
 import { REGISTERED } from '../helpers/registry';
-import { callWebhook, type FakeNodeInit, type WebhookCall } from '../helpers/webhookContext';
+import { callWebhook as callThroughN8n, type FakeNodeInit, type FakeRequestInit, type WebhookCall } from '../helpers/webhookContext';
 
 // ---------------------------------------------------------------------------------------------
 // seed and number of runs
@@ -416,7 +416,30 @@ export function captureConsole(): { lines: string[]; restore(): void } {
 	};
 }
 
-export { callWebhook };
+/**
+ * A request as n8n 2.41.1 hands it to the trigger. Two kinds never reach the trigger's checks with
+ * their bytes: a body that does not parse as the JSON (or XML) its Content-Type announces (n8n
+ * answers 422 itself) and a multipart body (n8n's form parser consumes it: the trigger answers
+ * that it cannot read it). Both answers are checked here; then the same bytes are sent again
+ * without a Content-Type, as a client may send anything, so that what the properties assert is
+ * still asserted of the trigger for every generated body.
+ */
+export async function callWebhook(node: INodeType, request: FakeRequestInit, init: FakeNodeInit = {}): Promise<WebhookCall> {
+	const call = await callThroughN8n(node, request, init);
+	const contentTypeName = Object.keys(request.headers ?? {}).find((name) => name.toLowerCase() === 'content-type');
+	if (contentTypeName === undefined || request.unreadable) return call;
+	const multipart = /^\s*multipart\/form-data\s*(;|$)/i.test(request.headers![contentTypeName]);
+	if (!call.refusedByN8n && !multipart) return call;
+	if (call.result.workflowData !== undefined || call.events.length + call.unrecognized.length !== 0) throw new Error('a request n8n does not hand over with its bytes started an execution');
+	if (call.refusedByN8n) {
+		if (call.status !== 422) throw new Error(`n8n refused a body with ${call.status}, not 422`);
+	} else if (![400, 401].includes(call.status as number)) {
+		throw new Error(`a multipart body the trigger cannot read was answered ${call.status} (${JSON.stringify(call.body)}), not 400 or 401`);
+	}
+	const headers = { ...request.headers };
+	delete headers[contentTypeName];
+	return callThroughN8n(node, { ...request, headers }, init);
+}
 
 // ---------------------------------------------------------------------------------------------
 // node parameters

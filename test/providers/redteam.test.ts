@@ -177,10 +177,12 @@ describe('F4 / F5 / F16: custom schemes that would protect nothing', () => {
 	it('F16: with tolerance 0 the timestamp must still be Unix seconds: "{timestamp}.{body}" cannot be split elsewhere', async () => {
 		const parameters = { signedPayload: 'template', payloadTemplate: '{timestamp}.{body}', timestampHeader: 'X-Ts', toleranceSeconds: 0 };
 		const signature = hmac('sha256', '1700000000.amount=100.50&to=alice');
-		const forged = await custom(parameters, '50&to=alice', { 'x-sig': signature, 'x-ts': '1700000000.amount=100' });
+		// a form body, sent as one (n8n answers 422 itself to a body its Content-Type calls JSON that is not)
+		const form = { 'content-type': 'application/x-www-form-urlencoded' };
+		const forged = await custom(parameters, '50&to=alice', { ...form, 'x-sig': signature, 'x-ts': '1700000000.amount=100' });
 		expect(forged.status).toBe(401);
 		expect(forged.body).toEqual({ error: 'unauthorized', reason: 'timestamp is not Unix seconds' });
-		const genuine = await custom(parameters, 'amount=100.50&to=alice', { 'x-sig': signature, 'x-ts': '1700000000' });
+		const genuine = await custom(parameters, 'amount=100.50&to=alice', { ...form, 'x-sig': signature, 'x-ts': '1700000000' });
 		expect(genuine.status).toBe(200);
 	});
 
