@@ -12,8 +12,8 @@
  * - n8n's scanner (@n8n/scan-community-package 0.32.0, see scan.mjs): its tarball pass on the
  *   unpacked tarball and its source pass on the sources it was built from (the repository for the
  *   all-in-one, the generated source tree for a per-service package): no error, no warning beyond
- *   the accepted ones (checks.mjs ACCEPTED_WARNINGS);
- * - its package.json (checks.mjs checkManifest) and its file list (nothing but nodes, credentials,
+ *   the accepted ones (checks.cjs ACCEPTED_WARNINGS);
+ * - its package.json (checks.cjs checkManifest) and its file list (nothing but nodes, credentials,
  *   icons, schemas; a per-service package exactly one node and one credential);
  * - installed as n8n 2.41.1 installs a community package (CommunityPackagesService.downloadPackage:
  *   the tarball unpacked into <nodes folder>/node_modules/<name>, its dev/peer/optional dependencies
@@ -35,7 +35,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { checkManifest, checkNodeTarballFiles, checkNoClash, checkSingleService, githubRepository } from './checks.mjs';
+import checks from './checks.cjs';
+
+const { checkManifest, checkNodeTarballFiles, checkNoClash, checkSingleService, githubRepository } = checks;
 import { scan } from './scan.mjs';
 import { assemblePackage, servicePackages, writeServiceSources, writeTsconfig } from './services.mjs';
 

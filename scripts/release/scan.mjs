@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { analyzePackage, buildScanConfig, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
-import { unacceptedWarnings } from './checks.mjs';
+import checks from './checks.cjs';
 
 export const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
 
@@ -36,7 +36,7 @@ export async function scan(dir, pass) {
 	}
 	const errors = messages.filter((m) => m.severity === 2);
 	const warnings = messages.filter((m) => m.severity === 1);
-	return { pass, passed: result.passed, details: result.details ?? result.message, files: files.length, errors, warnings, unaccepted: unacceptedWarnings(messages) };
+	return { pass, passed: result.passed, details: result.details ?? result.message, files: files.length, errors, warnings, unaccepted: checks.unacceptedWarnings(messages) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

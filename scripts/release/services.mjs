@@ -22,7 +22,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { renderReadme } from './readme.mjs';
+import readme from './readme.cjs';
 
 const require = createRequire(import.meta.url);
 
@@ -205,7 +205,7 @@ export function assemblePackage(root, rootPkg, service, buildDir) {
 	if (existsSync(path.join(nodeDist, '__schema__'))) cpSync(path.join(nodeDist, '__schema__'), path.join(pkgDir, 'dist', 'nodes', service.nodeClass, '__schema__'), { recursive: true });
 	const manifest = serviceManifest(rootPkg, service);
 	writeFileSync(path.join(pkgDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-	writeFileSync(path.join(pkgDir, 'README.md'), renderReadme(readFileSync(path.join(root, 'README.md'), 'utf8'), service, rootPkg));
+	writeFileSync(path.join(pkgDir, 'README.md'), readme.renderReadme(readFileSync(path.join(root, 'README.md'), 'utf8'), service, rootPkg));
 	cpSync(path.join(root, 'LICENSE'), path.join(pkgDir, 'LICENSE'));
 	// the source tree the scanner's source pass lints, with the same package.json
 	writeFileSync(path.join(buildDir, 'src', service.name, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);

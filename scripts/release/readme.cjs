@@ -1,10 +1,11 @@
+'use strict';
 /**
  * The README of a per-service package, cut from the repository's README.md: the same setup text and
  * the same generated sections (events, fields of `data`, example item, the item's fields), which
  * `scripts/readme.mjs --check` keeps equal to the provider definitions. Only the parts about the
  * one service are taken; links to parts left out point at the full README on GitHub.
  */
-import { githubRepository } from './checks.mjs';
+const { githubRepository } = require('./checks.cjs');
 
 /** The blocks of a Markdown text split at headings of level `level` (text before the first: key ''). */
 function sections(markdown, level) {
@@ -41,7 +42,7 @@ function anchor(heading) {
 		.replace(/\s/g, '-');
 }
 
-export function renderReadme(readme, service, rootPkg) {
+function renderReadme(readme, service, rootPkg) {
 	const repo = githubRepository(rootPkg);
 	const base = `https://github.com/${repo}`;
 	const intro =
@@ -87,3 +88,5 @@ export function renderReadme(readme, service, rootPkg) {
 	text = text.replace(/\]\(#([^)]+)\)/g, (m, id) => (present.has(id) ? m : `](${base}#${id})`));
 	return text;
 }
+
+module.exports = { renderReadme };

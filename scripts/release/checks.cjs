@@ -1,3 +1,4 @@
+'use strict';
 /**
  * The checks `npm run release:check` makes on each packed package, as plain functions of the packed
  * package.json and the tarball's file list, so that test/release/checks.test.ts can show that each
@@ -9,7 +10,7 @@ const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'];
 
 /** `owner/name` of the GitHub repository in `repository.url`, or undefined. */
-export function githubRepository(pkg) {
+function githubRepository(pkg) {
 	const url = typeof pkg?.repository === 'string' ? pkg.repository : pkg?.repository?.url;
 	const match = typeof url === 'string' ? GITHUB_REPO.exec(url) : null;
 	return match ? `${match[1]}/${match[2]}` : undefined;
@@ -21,7 +22,7 @@ export function githubRepository(pkg) {
  * one); `expected` holds the values every package of the release shares: version, repository (owner/name).
  * `files` is the tarball's file list (paths inside the package, as `npm pack --json` gives them).
  */
-export function checkManifest(pkg, { kind, files, expected }) {
+function checkManifest(pkg, { kind, files, expected }) {
 	const problems = [];
 	const fileSet = new Set(files);
 	if (typeof pkg.name !== 'string' || !/^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(pkg.name)) problems.push(`name ${JSON.stringify(pkg.name)} is not a valid npm name`);
@@ -81,7 +82,7 @@ export function checkManifest(pkg, { kind, files, expected }) {
  * (plus package.json, README.md, LICENSE); no file of the command, no source map or declaration
  * (their sources are not shipped), no TypeScript source.
  */
-export function checkNodeTarballFiles(files) {
+function checkNodeTarballFiles(files) {
 	const problems = [];
 	const allowed = [
 		/^(?:package\.json|README\.md|LICENSE)$/,
@@ -99,7 +100,7 @@ export function checkNodeTarballFiles(files) {
 }
 
 /** A per-service package: exactly one trigger node and one credential, in the n8n field and in the tarball. */
-export function checkSingleService(pkg, files) {
+function checkSingleService(pkg, files) {
 	const problems = [];
 	const nodes = pkg.n8n?.nodes ?? [];
 	const credentials = pkg.n8n?.credentials ?? [];
@@ -119,7 +120,7 @@ export function checkSingleService(pkg, files) {
  * (LoadNodesAndCredentials.postProcessLoaders in n8n 2.41.1).
  * `loaded` is [{ package, nodes: [{ name, credentials: [names] }], credentials: [{ name }] }].
  */
-export function checkNoClash(loaded) {
+function checkNoClash(loaded) {
 	const problems = [];
 	const credentialOwner = new Map();
 	const nodeTypes = new Set();
@@ -147,7 +148,7 @@ export function checkNoClash(loaded) {
  * warning fails the check. The header-value fields of Tracebuzz and ApiRTC hold the shared secret
  * itself (the provider sends it verbatim in a custom header), so they stay masked.
  */
-export const ACCEPTED_WARNINGS = [
+const ACCEPTED_WARNINGS = [
 	{
 		ruleId: '@n8n/community-nodes/credential-unnecessary-password',
 		message: /^Field '(?:headerValue|previousHeaderValue)' does not appear to be sensitive/,
@@ -155,6 +156,8 @@ export const ACCEPTED_WARNINGS = [
 	},
 ];
 
-export function unacceptedWarnings(messages) {
+function unacceptedWarnings(messages) {
 	return messages.filter((m) => m.severity === 1 && !ACCEPTED_WARNINGS.some((a) => a.ruleId === m.ruleId && a.message.test(m.message)));
 }
+
+module.exports = { githubRepository, checkManifest, checkNodeTarballFiles, checkSingleService, checkNoClash, ACCEPTED_WARNINGS, unacceptedWarnings };
