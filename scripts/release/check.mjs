@@ -39,7 +39,7 @@ import checks from './checks.cjs';
 
 const { checkManifest, checkNodeTarballFiles, checkNoClash, checkSingleService, githubRepository } = checks;
 import { scan } from './scan.mjs';
-import { assemblePackage, servicePackages, writeServiceSources, writeTsconfig } from './services.mjs';
+import { buildServicePackages } from './services.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const releaseDir = path.join(root, 'release');
@@ -107,16 +107,8 @@ async function main() {
 	const expected = { version: rootPkg.version, repository: githubRepository(rootPkg) };
 
 	// the per-service packages, from the TypeScript sources, compiled in one tsc run
-	const services = servicePackages(root);
-	for (const service of services) writeServiceSources(root, service, path.join(buildDir, 'src', service.name));
-	writeTsconfig(root, buildDir);
-	execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(buildDir, 'tsconfig.json')], { cwd: buildDir, stdio: ['ignore', 'inherit', 'inherit'] });
-
 	const packages = [{ kind: 'node', name: rootPkg.name, dir: root, sourceDir: root, service: undefined }];
-	for (const service of services) {
-		const dir = assemblePackage(root, rootPkg, service, buildDir);
-		packages.push({ kind: 'node', name: service.name, dir, sourceDir: path.join(buildDir, 'src', service.name), service });
-	}
+	for (const { service, dir, sourceDir } of buildServicePackages(root, buildDir)) packages.push({ kind: 'node', name: service.name, dir, sourceDir, service });
 	packages.push({ kind: 'cli', name: 'verified-webhooks', dir: path.join(root, 'packages', 'cli') });
 
 	const nodesFolder = path.join(buildDir, 'n8n', '.n8n', 'nodes');

@@ -18,6 +18,7 @@
  * credential's type name rewritten there, compiled with tsc, and given the node folder's icons and
  * output schema from dist/, a package.json and a README of its own.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -187,6 +188,9 @@ export function writeTsconfig(root, buildDir) {
 			rootDir: 'src',
 			outDir: 'out',
 			typeRoots: [path.join(root, 'node_modules', '@types')],
+			// n8n-workflow and zod resolve from the repository's node_modules wherever the build folder is
+			baseUrl: '.',
+			paths: { '*': [path.join(root, 'node_modules', '*')] },
 		},
 		include: ['src/*/nodes/**/*.ts', 'src/*/credentials/**/*.ts'],
 	};
@@ -210,4 +214,19 @@ export function assemblePackage(root, rootPkg, service, buildDir) {
 	// the source tree the scanner's source pass lints, with the same package.json
 	writeFileSync(path.join(buildDir, 'src', service.name, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 	return pkgDir;
+}
+
+/**
+ * Generates the per-service packages (all, or the ids in `only`) into `buildDir`: sources, one tsc
+ * run, assembled package folders. Needs dist/ (npm run build). Returns [{ service, dir, sourceDir }].
+ */
+export function buildServicePackages(root, buildDir, only) {
+	const rootPkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+	const services = servicePackages(root).filter((s) => !only || only.includes(s.id));
+	if (only && services.length !== only.length) throw new Error(`unknown service id among ${only.join(', ')}`);
+	mkdirSync(buildDir, { recursive: true });
+	for (const service of services) writeServiceSources(root, service, path.join(buildDir, 'src', service.name));
+	writeTsconfig(root, buildDir);
+	execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(buildDir, 'tsconfig.json')], { cwd: buildDir, stdio: ['ignore', 'inherit', 'inherit'] });
+	return services.map((service) => ({ service, dir: assemblePackage(root, rootPkg, service, buildDir), sourceDir: path.join(buildDir, 'src', service.name) }));
 }
