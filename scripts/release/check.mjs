@@ -38,7 +38,10 @@ import { fileURLToPath } from 'node:url';
 import checks from './checks.cjs';
 
 const { checkManifest, checkNodeTarballFiles, checkNoClash, checkSingleService, githubRepository } = checks;
+import { installAsN8n } from './install-as-n8n.mjs';
 import { scan } from './scan.mjs';
+import { findPackageRoot } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import { manifestStates } from './manifests.mjs';
 import { buildServicePackages } from './services.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -62,16 +65,6 @@ function unpack(tarball, dir) {
 	mkdirSync(dir, { recursive: true });
 	execFileSync('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1']);
 	return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
-}
-
-/** n8n 2.41.1's CommunityPackagesService.downloadPackage, minus the `npm pack` from the registry. */
-function installAsN8n(tarball, nodesFolder, name) {
-	const packageDir = path.join(nodesFolder, 'node_modules', name);
-	unpack(tarball, packageDir);
-	const { devDependencies, peerDependencies, optionalDependencies, ...packageJson } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
-	writeFileSync(path.join(packageDir, 'package.json'), JSON.stringify(packageJson, null, 2), 'utf8');
-	npm(['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'], packageDir);
-	return packageDir;
 }
 
 function loadClasses(packageDir) {
@@ -109,11 +102,31 @@ async function main() {
 	// the per-service packages, from the TypeScript sources, compiled in one tsc run
 	const packages = [{ kind: 'node', name: rootPkg.name, dir: root, sourceDir: root, service: undefined }];
 	for (const { service, dir, sourceDir } of buildServicePackages(root, buildDir)) packages.push({ kind: 'node', name: service.name, dir, sourceDir, service });
+	// the README's Install section names every per-service package with its credential type
+	const readmeRows = readFileSync(path.join(root, 'README.md'), 'utf8').split('\n').filter((l) => l.startsWith('|'));
+	const readmeProblems = packages
+		.filter((p) => p.service)
+		.filter((p) => !readmeRows.some((row) => row.includes(`\`${p.name}\``) && row.includes(`\`${p.service.newCredentialName}\``)))
+		.map((p) => `README.md's Install table has no row naming ${p.name} with its credential type ${p.service.newCredentialName}`);
 	packages.push({ kind: 'cli', name: 'verified-webhooks', dir: path.join(root, 'packages', 'cli') });
+
+	// The repository as GitHub serves it at this commit (what n8n's scanner downloads for the commit in
+	// a package's provenance): the tracked files of HEAD.
+	let headDir;
+	const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
+	if (head.status === 0) {
+		headDir = path.join(buildDir, 'head');
+		mkdirSync(headDir, { recursive: true });
+		execFileSync('sh', ['-c', `git archive --format=tar HEAD | tar -x -C "${headDir}"`], { cwd: root });
+	}
+	const manifestProblems = new Map(
+		manifestStates(root)
+			.filter((m) => m.current !== m.expected)
+			.map((m) => [m.service.name, `${path.relative(root, m.file)} is ${m.current === undefined ? 'missing' : 'out of date'} (node scripts/release/manifests.mjs writes it)`]),
+	);
 
 	const nodesFolder = path.join(buildDir, 'n8n', '.n8n', 'nodes');
 	mkdirSync(nodesFolder, { recursive: true });
-	writeFileSync(path.join(nodesFolder, 'package.json'), '{"name":"installed-nodes","private":true,"dependencies":{}}\n');
 	const loaded = [];
 	let failed = 0;
 	for (const entry of packages) {
@@ -130,12 +143,26 @@ async function main() {
 			const tarballScan = await scan(unpacked, 'tarball');
 			const sourceScan = await scan(entry.sourceDir, 'source');
 			problems.push(...scanProblems(tarballScan), ...scanProblems(sourceScan));
-			const installed = installAsN8n(tarball, nodesFolder, pkg.name);
+			if (manifestProblems.has(pkg.name)) problems.push(manifestProblems.get(pkg.name));
+			// the folder n8n's scanner would lint as this package's source, in the commit's files
+			let attested = 'HEAD not checked (not a git checkout)';
+			if (headDir) {
+				const found = findPackageRoot(headDir, pkg.name);
+				if (!found) {
+					problems.push(`n8n's scanner would find no package.json named ${pkg.name} in the repository at HEAD ${head.stdout.trim()}: its source leg would fail`);
+					attested = 'no source at HEAD';
+				} else {
+					const headScan = await scan(found, 'source');
+					problems.push(...scanProblems(headScan));
+					attested = `source at HEAD: ${path.relative(headDir, found) || '.'} (${headScan.files} files, ${headScan.errors.length} errors)`;
+				}
+			}
+			const installed = installAsN8n(tarball, nodesFolder);
 			const classes = loadClasses(installed);
 			problems.push(...classes.problems);
 			if (classes.nodes.length !== (pkg.n8n?.nodes ?? []).length || classes.credentials.length !== (pkg.n8n?.credentials ?? []).length) problems.push('not every node and credential of the n8n field loaded');
 			loaded.push({ package: pkg.name, nodes: classes.nodes, credentials: classes.credentials });
-			detail = `${classes.nodes.length} node${classes.nodes.length === 1 ? '' : 's'} (${classes.nodes.map((n) => n.name).join(', ')}), ${classes.credentials.length} credential${classes.credentials.length === 1 ? '' : 's'} (${classes.credentials.map((c) => c.name).join(', ')}); scanner: ${scanSummary(tarballScan)}, ${scanSummary(sourceScan)}`;
+			detail = `${classes.nodes.length} node${classes.nodes.length === 1 ? '' : 's'} (${classes.nodes.map((n) => n.name).join(', ')}), ${classes.credentials.length} credential${classes.credentials.length === 1 ? '' : 's'} (${classes.credentials.map((c) => c.name).join(', ')}); scanner: ${scanSummary(tarballScan)}, ${scanSummary(sourceScan)}; ${attested}`;
 		} else {
 			const user = path.join(buildDir, 'cli-user');
 			mkdirSync(user, { recursive: true });
@@ -151,6 +178,9 @@ async function main() {
 		for (const p of problems) process.stdout.write(`       - ${p}\n`);
 		if (problems.length) failed++;
 	}
+	process.stdout.write(`${readmeProblems.length ? 'FAIL' : 'ok  '} README.md: its Install section names the ${packages.filter((p) => p.service).length} per-service packages and their credential types\n`);
+	for (const p of readmeProblems) process.stdout.write(`       - ${p}\n`);
+	if (readmeProblems.length) failed++;
 	const clash = checkNoClash(loaded);
 	process.stdout.write(`${clash.length ? 'FAIL' : 'ok  '} side by side: ${loaded.length} node packages in one nodes folder, ${loaded.reduce((n, l) => n + l.nodes.length, 0)} node types and ${loaded.reduce((n, l) => n + l.credentials.length, 0)} credential types, no credential type name twice\n`);
 	for (const p of clash) process.stdout.write(`       - ${p}\n`);

@@ -73,8 +73,8 @@ function renderReadme(readme, service, rootPkg) {
 	const wanted = ['## Set up a trigger', service.readmeHeading, '## What the node answers', '## The item', '## The Unrecognized output', '## Options', '## Deduplication', '## Security'];
 	for (const heading of wanted) {
 		let text = take(readme, heading);
-		// the provider's own section becomes a top-level one
-		if (heading.startsWith('### ')) text = text.replace(/^### /, '## ').replace(/\n####? /g, (m) => m.replace('#', ''));
+		// the provider's own section, unchanged (its generated parts byte for byte), under a heading of its level
+		if (heading.startsWith('### ')) text = `## The ${service.displayName} Trigger\n\n${text}`;
 		copied.push(text);
 	}
 	// the credential type's name in this package, in the text taken from the full README

@@ -162,7 +162,8 @@ export function serviceManifest(rootPkg, service) {
 		keywords,
 		license: rootPkg.license,
 		homepage: rootPkg.homepage,
-		repository: rootPkg.repository,
+		// where this package.json is committed (manifests.mjs): n8n's scanner looks for it there
+		repository: { ...rootPkg.repository, directory: `packages/${service.name}` },
 		bugs: rootPkg.bugs,
 		author: rootPkg.author,
 		engines: rootPkg.engines,
