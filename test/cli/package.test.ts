@@ -51,7 +51,7 @@ describe('the verified-webhooks package', () => {
 		const work = mkdtempSync(join(tmpdir(), 'vw-cli-pkg-'));
 		try {
 			const listing = JSON.parse(runNpm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], CLI)) as Array<{ filename: string; files: Array<{ path: string }> }>;
-			expect(listing[0].files.map((f) => f.path).sort()).toEqual(['README.md', 'bin/verified-webhooks.js', 'dist/index.js', 'dist/lib.js', 'package.json']);
+			expect(listing[0].files.map((f) => f.path).sort()).toEqual(['LICENSE', 'README.md', 'bin/verified-webhooks.js', 'dist/index.js', 'dist/lib.js', 'package.json']);
 			const user = join(work, 'user');
 			execFileSync('mkdir', [user]);
 			writeFileSync(join(user, 'package.json'), '{"name":"user","version":"1.0.0","private":true}');

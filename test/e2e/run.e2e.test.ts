@@ -7,6 +7,8 @@
  * - presets.suite.ts: the Verified Webhook Trigger (GitHub, Standard Webhooks, custom HMAC);
  * - community.suite.ts: Settings → Community nodes, the node panel's search, bodies n8n refuses (422);
  * - cli.suite.ts: the `send` command itself, run as a process against this n8n;
+ * - sideBySide.suite.ts: two per-service packages installed beside the all-in-one one (n8n restarted
+ *   to load them), one event to each of three triggers;
  * - load.suite.ts: reliability under load and across a restart (E2E_LOAD_EVENTS, ...).
  */
 import { setHarness, type SuiteSetup } from './context';
@@ -16,6 +18,7 @@ import { communityTests } from './community.suite';
 import { loadTests } from './load.suite';
 import { presetSetup, presetTests } from './presets.suite';
 import { providerSetup, providerTests } from './providers.suite';
+import { sideBySideTests } from './sideBySide.suite';
 
 const PORT = Number(process.env.E2E_N8N_PORT || 5690);
 // (jest's testTimeout is a global option: the e2e project's own value does not apply)
@@ -43,4 +46,5 @@ providerTests();
 presetTests();
 communityTests();
 cliTests();
+sideBySideTests();
 loadTests();
