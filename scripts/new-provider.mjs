@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { serviceEntry, serviceManifest } from './release/services.mjs';
 import { credentialFile, names, nodeFile } from './provider-files.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -198,6 +199,10 @@ const insert = (list, entry) => {
 insert(manifest.n8n.nodes, `dist/${nodeFolder}/${n.nodeClass}.node.js`);
 insert(manifest.n8n.credentials, `dist/credentials/${n.credentialClass}.credentials.js`);
 write('package.json', `${JSON.stringify(manifest, null, 2)}\n`);
+
+// the committed package.json of its per-service package (scripts/release/manifests.mjs explains why)
+const service = serviceEntry({ id, displayName, nodeName: n.nodeName, nodeClass: n.nodeClass, credentialName: n.credentialName, readmeHeading: `### ${displayName}` }, n.credentialClass);
+write(`packages/${service.name}/package.json`, `${JSON.stringify(serviceManifest(manifest, service), null, 2)}\n`);
 
 const anchor = '\n## Verified Webhook Trigger\n';
 const at = readme.indexOf(anchor);

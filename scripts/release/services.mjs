@@ -64,8 +64,15 @@ export function servicePackages(root) {
 		credentialName: CREDENTIAL.name,
 		readmeHeading: '## Verified Webhook Trigger',
 	});
-	return services.map((service) => {
-		const credentialClass = credentialClassFor(root, service.credentialName);
+	return services.map((service) => serviceEntry(service, credentialClassFor(root, service.credentialName)));
+}
+
+/**
+ * A per-service package's names from its provider's (`id`, `displayName`, `nodeName`, `nodeClass`,
+ * `credentialName`) and the class of its credential in this repository.
+ */
+export function serviceEntry(service, credentialClass) {
+	{
 		// chatzuriApi → VerifiedWebhooksChatzuriApi, buzzBipApi → VerifiedWebhooksBuzzBipApi; the generic
 		// trigger's verifiedWebhookApi → VerifiedWebhooksGenericApi
 		const base = service.id === 'generic' ? 'Generic' : pascal(service.credentialName.replace(/Api$/, ''));
@@ -77,7 +84,7 @@ export function servicePackages(root) {
 			newCredentialClass,
 			newCredentialName: `${newCredentialClass[0].toLowerCase()}${newCredentialClass.slice(1)}`,
 		};
-	});
+	}
 }
 
 /** The repository's .ts files a source file imports, transitively (relative imports only). */
@@ -129,9 +136,9 @@ export function writeServiceSources(root, service, srcDir) {
 			return `${service.newCredentialName}Test`;
 		});
 		if (source === credentialEntry) {
-			const classPattern = new RegExp(`export class ${service.credentialClass} implements`);
+			const classPattern = new RegExp(`export class ${service.credentialClass}\\b`);
 			if (!classPattern.test(text)) throw new Error(`${source} does not declare class ${service.credentialClass}`);
-			text = text.replace(classPattern, `export class ${service.newCredentialClass} implements`);
+			text = text.replace(classPattern, `export class ${service.newCredentialClass}`);
 			target = `credentials/${service.newCredentialClass}.credentials.ts`;
 		}
 		mkdirSync(path.dirname(path.join(srcDir, target)), { recursive: true });
