@@ -34,9 +34,10 @@ if (fromSource) {
 const modules = fromSource ? path.join(root, 'nodes', 'shared') : shared;
 const { PROVIDERS } = require(path.join(modules, fromSource ? 'providers.ts' : 'providers.js'));
 const { outputJsonSchema } = require(path.join(modules, fromSource ? 'outputSchema.ts' : 'outputSchema.js'));
+const { bodyKey } = require(path.join(modules, 'core', fromSource ? 'deliveryKey.ts' : 'deliveryKey.js'));
 const { renderAll, updateReadme, readSection } = require(path.join(root, 'scripts', 'docs', 'render.cjs'));
 
-const sections = renderAll(PROVIDERS, outputJsonSchema);
+const sections = renderAll(PROVIDERS, outputJsonSchema, bodyKey);
 const current = readFileSync(readmePath, 'utf8');
 let next;
 try {

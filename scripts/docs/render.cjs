@@ -5,7 +5,6 @@
  * `scripts/readme.mjs` (with the compiled dist/) and the jest test (with the TypeScript sources,
  * through ts-jest) can use it: the caller passes in `PROVIDERS` and `outputJsonSchema`.
  */
-const { createHash } = require('crypto');
 
 /** Shown instead of the time of receipt, which differs on every delivery. */
 const RECEIVED_AT_PLACEHOLDER = '<time n8n received the request, ISO 8601 UTC>';
@@ -132,8 +131,11 @@ function renderData(definition, outputJsonSchema) {
 	return variants.map((variant) => `**${variantLabel(variant, definition)}**\n\n${fieldsTable(variant)}`).join('\n\n');
 }
 
-/** The item the node emits for the definition's first example, receivedAt as a placeholder. */
-function exampleItem(definition, receivedAt = RECEIVED_AT_PLACEHOLDER) {
+/**
+ * The item the node emits for the definition's first example, receivedAt as a placeholder.
+ * `bodyKey` is nodes/shared/core/deliveryKey's (the only place that builds a body key).
+ */
+function exampleItem(definition, bodyKey, receivedAt = RECEIVED_AT_PLACEHOLDER) {
 	const example = definition.examples[0];
 	const raw = JSON.stringify(example.body);
 	const described = definition.describe(definition.schema.parse(JSON.parse(raw)));
@@ -143,13 +145,13 @@ function exampleItem(definition, receivedAt = RECEIVED_AT_PLACEHOLDER) {
 		eventId: described.eventId,
 		occurredAt: described.occurredAt,
 		receivedAt,
-		deliveryKey: described.eventId ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`,
+		deliveryKey: described.eventId ?? bodyKey(raw),
 		data: described.data,
 	};
 }
 
 /** The generated part of one provider's README section. */
-function renderProvider(definition, outputJsonSchema) {
+function renderProvider(definition, outputJsonSchema, bodyKey) {
 	const example = definition.examples[0];
 	return [
 		'#### Events',
@@ -170,7 +172,7 @@ function renderProvider(definition, outputJsonSchema) {
 		`What the trigger emits when ${definition.displayName} sends the *${example.title}* example as compact JSON (\`deliveryKey\`, where it is a hash, is the SHA-256 of those exact bytes):`,
 		'',
 		'```json',
-		JSON.stringify(exampleItem(definition), null, 2),
+		JSON.stringify(exampleItem(definition, bodyKey), null, 2),
 		'```',
 	].join('\n');
 }
@@ -188,10 +190,10 @@ function renderItem(definition, outputJsonSchema) {
 }
 
 /** Every generated section by its marker id: `item`, then one per provider id. */
-function renderAll(PROVIDERS, outputJsonSchema) {
+function renderAll(PROVIDERS, outputJsonSchema, bodyKey) {
 	const definitions = Object.values(PROVIDERS);
 	const sections = { item: renderItem(definitions[0], outputJsonSchema) };
-	for (const definition of definitions) sections[definition.provider] = renderProvider(definition, outputJsonSchema);
+	for (const definition of definitions) sections[definition.provider] = renderProvider(definition, outputJsonSchema, bodyKey);
 	return sections;
 }
 

@@ -24,7 +24,7 @@ function claimNew(store: DedupeStore, key: string, nowMs: number, windowMs: numb
 	return claim.ticket;
 }
 
-describe('DedupeStore.checkAndRecord', () => {
+describe('DedupeStore claim and commit', () => {
 	it('says false the first time and true for a duplicate inside the window', () => {
 		const store = new DedupeStore();
 		expect(record(store, 'evt_7f3a9b2c', T0, WINDOW)).toBe(false);
@@ -188,7 +188,7 @@ describe('DedupeStore.prune', () => {
 		expect(store.size).toBe(0);
 	});
 
-	it('runs on every checkAndRecord, so expired keys do not accumulate', () => {
+	it('runs on every claim, so expired keys do not accumulate', () => {
 		const store = new DedupeStore();
 		for (let i = 0; i < 100; i++) record(store, `k${i}`, T0 + i * 1000, 10_000);
 		expect(store.size).toBe(10);

@@ -7,20 +7,21 @@ import { optionsCollection } from '../../nodes/shared/options';
 import { outputJsonSchema } from '../../nodes/shared/outputSchema';
 import { PROVIDERS } from '../../nodes/shared/providers';
 import { createTriggerNode } from '../../nodes/shared/createTrigger';
+import { bodyKey } from '../../nodes/shared/core/deliveryKey';
 import { deliver } from '../helpers/contract';
 
 /** The renderer scripts/readme.mjs uses with dist/ (tooling's, scripts/docs); here it runs on the TypeScript sources. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const render = require('../../scripts/docs/render.cjs') as {
 	RECEIVED_AT_PLACEHOLDER: string;
-	renderAll(providers: typeof PROVIDERS, schema: typeof outputJsonSchema): Record<string, string>;
+	renderAll(providers: typeof PROVIDERS, schema: typeof outputJsonSchema, key: typeof bodyKey): Record<string, string>;
 	readSection(readme: string, id: string): string | undefined;
 	updateReadme(readme: string, sections: Record<string, string>): string;
-	exampleItem(definition: ProviderDefinition, receivedAt?: string): Record<string, unknown>;
+	exampleItem(definition: ProviderDefinition, key: typeof bodyKey, receivedAt?: string): Record<string, unknown>;
 };
 
 const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-const sections = render.renderAll(PROVIDERS, outputJsonSchema);
+const sections = render.renderAll(PROVIDERS, outputJsonSchema, bodyKey);
 const definitions = Object.values(PROVIDERS) as ProviderDefinition[];
 
 /** The hand-written part of a provider's README section: from its heading to the next provider's. */
@@ -53,7 +54,7 @@ describe('README.md', () => {
 		expect(call.events).toHaveLength(1);
 		const emitted = { ...call.events[0], receivedAt: render.RECEIVED_AT_PLACEHOLDER };
 		// same fields, same values, same order as the JSON the README shows
-		expect(JSON.stringify(emitted)).toBe(JSON.stringify(render.exampleItem(definition)));
+		expect(JSON.stringify(emitted)).toBe(JSON.stringify(render.exampleItem(definition, bodyKey)));
 		expect(sections[definition.provider]).toContain(JSON.stringify(emitted, null, 2));
 	});
 
