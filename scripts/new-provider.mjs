@@ -204,9 +204,15 @@ write('package.json', `${JSON.stringify(manifest, null, 2)}\n`);
 const service = serviceEntry({ id, displayName, nodeName: n.nodeName, nodeClass: n.nodeClass, credentialName: n.credentialName, readmeHeading: `### ${displayName}` }, n.credentialClass);
 write(`packages/${service.name}/package.json`, `${JSON.stringify(serviceManifest(manifest, service), null, 2)}\n`);
 
+// its row in the README's Install table of per-service packages, before the generic package's
+const genericRow = '\n| Verified Webhook Trigger (';
+const installRow = `\n| ${displayName} | \`${service.name}\` | \`${service.newCredentialName}\` |`;
+const rowAt = readme.indexOf(genericRow);
+const readmeWithRow = rowAt < 0 ? readme : `${readme.slice(0, rowAt)}${installRow}${readme.slice(rowAt)}`;
+
 const anchor = '\n## Verified Webhook Trigger\n';
-const at = readme.indexOf(anchor);
-write('README.md', at < 0 ? `${readme.trimEnd()}\n\n${section}` : `${readme.slice(0, at + 1)}${section}${readme.slice(at + 1)}`);
+const at = readmeWithRow.indexOf(anchor);
+write('README.md', at < 0 ? `${readmeWithRow.trimEnd()}\n\n${section}` : `${readmeWithRow.slice(0, at + 1)}${section}${readmeWithRow.slice(at + 1)}`);
 // the generated tables, from the sources
 execFileSync(process.execPath, [file('scripts/readme.mjs'), '--source'], { cwd: ROOT, stdio: 'inherit' });
 
