@@ -6,6 +6,7 @@ import { OFF_THREAD_HASH_BYTES, sha256HexOffMainThread } from './core/hash';
 import { isoOfMs } from './core/time';
 import { isAllowed, parseAllowList, type AllowListResult } from './core/ipAllowList';
 import { parseJsonSafely, type JsonParseResult } from './core/json';
+import { RejectionLog } from './core/rejectionLog';
 import { verifyRequest, type Secrets } from './core/verify';
 import type { DescribedEvent, ProviderDefinition } from './definition';
 import { recordDelivery, type Recorded } from './n8nDedupe';
@@ -249,7 +250,7 @@ export async function handleWebhook(
 	try {
 		secrets = credentialSecrets((await this.getCredentials(definition.credential.name)) as IDataObject, definition);
 	} catch {
-		return reply(res, 401, { error: 'unauthorized', reason: 'no credential is set on the trigger' });
+		return rejected.call(this, definition, 'no credential is set on the trigger');
 	}
 	const verification = definition.verification;
 	// a header secret needs no body: checked before the body is read
@@ -401,9 +402,30 @@ function stringifiedParse(parsed: JsonParseResult): Buffer | undefined {
 	}
 }
 
-/** A 401 that starts nothing, with the reason (never a secret). */
+/** Rejections logged at warn level: per node the first, then one line a minute with a count. */
+export const rejectionLog = new RejectionLog();
+
+/**
+ * A 401 that starts nothing, with the reason (never a secret). Logged at warn level with the
+ * workflow, node, reason and source address, rate-limited per node (`rejectionLog`), so that a
+ * person whose secret is mistyped finds it in n8n's log and a flood cannot fill it.
+ */
 function rejected(this: IWebhookFunctions, definition: ProviderDefinition, reason: string): IWebhookResponseData {
-	this.logger.debug(`${definition.displayName} Trigger rejected a request: ${reason}`);
+	const node = this.getNode();
+	const workflow = this.getWorkflow();
+	const { log, unlogged } = rejectionLog.note(`${workflow.id ?? ''}:${node.id ?? node.name}`, Date.now());
+	if (log) {
+		const req = this.getRequestObject();
+		const sourceAddress = req.ip ?? req.socket?.remoteAddress ?? 'unknown';
+		const more = unlogged > 0 ? ` (${unlogged} more rejected since the last such line, not logged one by one)` : '';
+		this.logger.warn(`${definition.displayName} Trigger "${node.name}" in workflow "${workflow.name ?? workflow.id}" rejected a request from ${sourceAddress}: ${reason}${more}`, {
+			workflowId: workflow.id,
+			node: node.name,
+			reason,
+			sourceAddress,
+			unlogged,
+		});
+	}
 	return reply(this.getResponseObject(), 401, { error: 'unauthorized', reason });
 }
 
