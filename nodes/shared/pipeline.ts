@@ -123,10 +123,15 @@ function reserialize(text: string): Buffer | undefined {
 const lastHadEventId = new Map<string, boolean>();
 const HINTS_BOUND = 1_000;
 
-function nodeHintKey(context: IWebhookFunctions, definition: ProviderDefinition): string {
+/** One trigger node of one workflow: what per-node state (the hint, the rejection log) is kept by. */
+function nodeKey(context: IWebhookFunctions): string {
 	const node = context.getNode();
+	return `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
+}
+
+function nodeHintKey(context: IWebhookFunctions, definition: ProviderDefinition): string {
 	// the provider too: a Verified Webhook Trigger's preset can change while the node stays
-	return `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}:${definition.provider}`;
+	return `${nodeKey(context)}:${definition.provider}`;
 }
 
 function rememberHadEventId(hintKey: string | undefined, keyedById: boolean): void {
@@ -413,7 +418,7 @@ export const rejectionLog = new RejectionLog();
 function rejected(this: IWebhookFunctions, definition: ProviderDefinition, reason: string): IWebhookResponseData {
 	const node = this.getNode();
 	const workflow = this.getWorkflow();
-	const { log, unlogged } = rejectionLog.note(`${workflow.id ?? ''}:${node.id ?? node.name}`, Date.now());
+	const { log, unlogged } = rejectionLog.note(nodeKey(this), Date.now());
 	if (log) {
 		const req = this.getRequestObject();
 		const sourceAddress = req.ip ?? req.socket?.remoteAddress ?? 'unknown';
