@@ -6,8 +6,15 @@
  * scripts/n8n/). Prints each suite's counts and a closing `total: N passed, N failed` line; exits
  * non-zero when a suite fails or runs no test.
  *
- * SKIP_E2E=1 skips the end-to-end suite for quick local loops (CI never sets it).
- * Extra arguments go to both jest runs (e.g. `npm test -- -t Chatzuri`).
+ * After the e2e suite come the other stages, in the order of jest.config.js: every jest project
+ * there besides `unit` and `e2e` (compat, editor, queue, node-red, ...). A stage `<name>` may have
+ * `scripts/stages/<name>.mjs` exporting `prepare()`, run before its jest project and outside jest
+ * (installs that take minutes show their progress); each stage runs with --runInBand.
+ * `node scripts/test.mjs --stage <name>` (what `npm run test:<name>` calls) builds and runs that
+ * stage alone.
+ *
+ * SKIP_E2E=1 skips everything after the unit suite, for quick local loops (CI never sets it).
+ * Extra arguments go to every jest run (e.g. `npm test -- -t Chatzuri`).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +22,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { ensureDepsOrExit } from './ensure-deps.mjs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
 import { loadRuntime } from './n8n/load.mjs';
 
 // First: the project's own dependencies (npm ci when node_modules is missing or stale).
@@ -22,7 +32,19 @@ ensureDepsOrExit();
 // The n8n runtime is TypeScript run through tsx (a dev dependency): loaded once the dependencies are in.
 const { REPO_ROOT, ensureN8n, log, npmCliPath } = loadRuntime();
 
-const extraArgs = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const stageFlag = argv.indexOf('--stage');
+const onlyStage = stageFlag >= 0 ? argv[stageFlag + 1] : undefined;
+if (stageFlag >= 0) argv.splice(stageFlag, 2);
+const extraArgs = argv;
+// every jest project after unit and e2e, in the order jest.config.js lists them
+const jestProjects = createRequire(import.meta.url)(path.join(REPO_ROOT, 'jest.config.js')).projects.map((p) => p.displayName);
+const laterStages = jestProjects.filter((name) => name !== 'unit' && name !== 'e2e');
+if (onlyStage && !jestProjects.includes(onlyStage)) {
+	process.stderr.write(`no stage "${onlyStage}": the stages are ${jestProjects.join(', ')}\n`);
+	process.exit(2);
+}
+const wanted = (name) => !onlyStage || onlyStage === name;
 const skipE2e = process.env.SKIP_E2E === '1' || process.env.SKIP_E2E === 'true';
 const started = Date.now();
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(0)} s`;
@@ -75,26 +97,49 @@ const buildStarted = Date.now();
 buildOk = (await run(process.execPath, [npmCliPath(), 'run', 'build'])) === 0;
 log(`build ${buildOk ? 'done' : 'FAILED'} (${seconds(buildStarted)})`);
 
+async function laterStage(name) {
+	heading(`${name} tests`);
+	const prepareFile = path.join(REPO_ROOT, 'scripts', 'stages', `${name}.mjs`);
+	if (fs.existsSync(prepareFile)) {
+		const since = Date.now();
+		try {
+			const stage = await import(pathToFileURL(prepareFile).href);
+			if (typeof stage.prepare === 'function') await stage.prepare();
+			log(`${name}: ready (${seconds(since)})`);
+		} catch (error) {
+			log(`${name}: could not prepare: ${error?.stack ?? error}`);
+			results.push({ project: name, code: 1, ok: false, counts: { passed: 0, failed: 0, skipped: 0, suitesFailed: 1 }, time: '0 s' });
+			return;
+		}
+	}
+	results.push(await jest(name, ['--runInBand']));
+}
+
 if (buildOk) {
-	heading('unit tests');
-	results.push(await jest('unit', []));
+	if (wanted('unit')) {
+		heading('unit tests');
+		results.push(await jest('unit', []));
+	}
 
 	if (skipE2e) {
 		heading('end-to-end tests: skipped (SKIP_E2E is set)');
 	} else {
-		heading('end-to-end tests (a real n8n)');
-		let runtimeOk = true;
-		try {
-			// Outside jest, so that a first-time install shows its progress as it goes.
-			const since = Date.now();
-			const n8n = await ensureN8n();
-			log(`n8n ${n8n.version} on Node ${n8n.node.version} ready (${seconds(since)})`);
-		} catch (error) {
-			runtimeOk = false;
-			log(`could not install n8n: ${error.message}`);
-			results.push({ project: 'e2e', code: 1, ok: false, counts: { passed: 0, failed: 0, skipped: 0, suitesFailed: 1 }, time: '0 s' });
+		if (wanted('e2e')) {
+			heading('end-to-end tests (a real n8n)');
+			let runtimeOk = true;
+			try {
+				// Outside jest, so that a first-time install shows its progress as it goes.
+				const since = Date.now();
+				const n8n = await ensureN8n();
+				log(`n8n ${n8n.version} on Node ${n8n.node.version} ready (${seconds(since)})`);
+			} catch (error) {
+				runtimeOk = false;
+				log(`could not install n8n: ${error.message}`);
+				results.push({ project: 'e2e', code: 1, ok: false, counts: { passed: 0, failed: 0, skipped: 0, suitesFailed: 1 }, time: '0 s' });
+			}
+			if (runtimeOk) results.push(await jest('e2e', ['--runInBand']));
 		}
-		if (runtimeOk) results.push(await jest('e2e', ['--runInBand']));
+		for (const name of laterStages) if (wanted(name)) await laterStage(name);
 	}
 }
 
