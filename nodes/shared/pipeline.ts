@@ -1,4 +1,4 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
 
 import { bodyKey, bodyKeyOfDigest } from './core/deliveryKey';
 import { redactHeaders, type HeaderBag } from './core/headers';
@@ -11,6 +11,8 @@ import { verifyRequest, type Secrets } from './core/verify';
 import type { DescribedEvent, ProviderDefinition } from './definition';
 import { recordDelivery, type Recorded } from './n8nDedupe';
 import type { TriggerOptions } from './options';
+import { sampleHeaderBag, samplesOf } from './sample';
+import { samplePage } from './samplePage';
 
 const MINUTE_MS = 60_000;
 
@@ -231,6 +233,7 @@ export async function handleWebhook(
 	this: IWebhookFunctions,
 	definition: ProviderDefinition,
 ): Promise<IWebhookResponseData> {
+	if (this.getWebhookName() === SAMPLE_WEBHOOK) return handleSample.call(this, definition);
 	const req = this.getRequestObject();
 	const res = this.getResponseObject();
 	const receivedAtMs = Date.now();
@@ -241,11 +244,11 @@ export async function handleWebhook(
 		const allowList = allowListOf(options.allowedIps);
 		if (!allowList.ok) {
 			this.logger.warn(`${definition.displayName} Trigger: the Allowed IP Addresses option has entries it cannot read (${allowList.invalid.join(', ')}); refusing every request until it is fixed`);
-			return reply(res, 403, { error: 'forbidden', reason: 'allowed addresses option is invalid' });
+			return refusal.call(this, 403, { error: 'forbidden', reason: 'allowed addresses option is invalid' });
 		}
 		const address = req.ip ?? req.socket?.remoteAddress;
 		if (!isAllowed(address, allowList.ranges)) {
-			return reply(res, 403, { error: 'forbidden', reason: 'source address not allowed' });
+			return refusal.call(this, 403, { error: 'forbidden', reason: 'source address not allowed' });
 		}
 	}
 
@@ -343,7 +346,7 @@ export async function handleWebhook(
 		}
 		if (options.maxEventAgeMinutes && options.maxEventAgeMinutes > 0 && described.occurredAt) {
 			const age = receivedAtMs - Date.parse(described.occurredAt);
-			if (age > options.maxEventAgeMinutes * MINUTE_MS) return reply(res, 401, { error: 'unauthorized', reason: 'event is older than the maximum event age' });
+			if (age > options.maxEventAgeMinutes * MINUTE_MS) return refusal.call(this, 401, { error: 'unauthorized', reason: 'event is older than the maximum event age' });
 		}
 
 		// 4. deduplicate
@@ -431,8 +434,52 @@ function rejected(this: IWebhookFunctions, definition: ProviderDefinition, reaso
 			unlogged,
 		});
 	}
-	return reply(this.getResponseObject(), 401, { error: 'unauthorized', reason });
+	return refusal.call(this, 401, { error: 'unauthorized', reason });
 }
+
+/**
+ * A refusal (401, 403) that starts nothing, answered with its reason. While the editor listens for
+ * a test event (manual mode) the answer is the same, and the result is a `Refusal`, which the
+ * trigger's webhook() turns into the node's error (`surfaceRefusal`).
+ */
+function refusal(this: IWebhookFunctions, status: 401 | 403, body: { error: string; reason: string }): IWebhookResponseData {
+	const answer = reply(this.getResponseObject(), status, body);
+	return this.getMode() === 'manual' ? (new Refusal(status, body) as unknown as IWebhookResponseData) : answer;
+}
+
+/** A refused test request: answered already, to be shown in the editor. */
+class Refusal {
+	readonly noWebhookResponse = true;
+	constructor(
+		readonly status: 401 | 403,
+		readonly body: { error: string; reason: string },
+	) {}
+}
+
+/**
+ * What a trigger's webhook() returns for a pipeline's result: the result itself, or, for a test
+ * request refused while the editor listens, the reason thrown as the node's error. n8n then records
+ * an error execution with it, and the editor stops listening and shows it, so a person whose secret
+ * is mistyped sees why. The caller still gets the 401 already written (n8n's own answer to the
+ * error, a 500, is not sent: the response is out). The reason never holds a secret.
+ */
+export function surfaceRefusal(this: IWebhookFunctions, result: IWebhookResponseData): IWebhookResponseData {
+	if (!((result as unknown) instanceof Refusal)) return result;
+	const { status, body } = result as unknown as Refusal;
+	throw new NodeOperationError(this.getNode(), body.reason, {
+		description: `The Test URL answered this request ${status} ${JSON.stringify(body)} and started nothing, as the Production URL would. ${REFUSAL_HINT[status]}`,
+	});
+}
+
+/** A refusal from outside the pipeline (the Verified Webhook Trigger's settings), surfaced at once. */
+export function refuse(this: IWebhookFunctions, status: 401 | 403, body: { error: string; reason: string }): IWebhookResponseData {
+	return surfaceRefusal.call(this, refusal.call(this, status, body));
+}
+
+const REFUSAL_HINT: Record<401 | 403, string> = {
+	401: 'Check that the credential holds the same secret as the sender\'s webhook settings, and that the request is the sender\'s own (signed, not edited on the way).',
+	403: 'Check the Allowed IP Addresses option.',
+};
 
 const NO_BODY = Buffer.alloc(0);
 
@@ -477,4 +524,59 @@ async function unrecognized(
 		body: context.parsed.ok ? context.parsed.value : null,
 	});
 	return startExecution(res, [[], [{ json: item }]], acknowledgement(definition, 'unrecognized'), delivery.recorded);
+}
+
+/** The name of every trigger's second webhook: GET on the same path, the sample of an event. */
+export const SAMPLE_WEBHOOK: string = 'sample';
+
+/**
+ * The sample webhook (GET on the trigger's URL). While the editor listens for a test event (the
+ * Test URL, manual mode), a browser opening the URL hands n8n a sample of one event, built from the
+ * sender's documented example: exactly the item a real delivery of it gives, plus `sample: true`.
+ * It becomes the trigger's output in the editor, so the next node can map its fields before any
+ * real event. The event is `?event=<name>`, else the first one the Events parameter selects, else
+ * the sender's first. The browser gets a page that says which event was sent and links to the
+ * others. Nothing is verified (a sample carries no signature), nothing is recorded for
+ * deduplication, and on the Production URL the sample webhook answers 404 and starts nothing.
+ */
+export function handleSample(this: IWebhookFunctions, definition: ProviderDefinition): IWebhookResponseData {
+	const res = this.getResponseObject();
+	if (this.getMode() !== 'manual') {
+		return reply(res, 404, { error: 'not found', reason: 'samples are sent only on the Test URL, while the editor listens for a test event' });
+	}
+	const catalogue = samplesOf(definition);
+	const selected = selectedEvents(this.getNodeParameter('events', []));
+	const query = (this.getQueryData() ?? {}) as IDataObject;
+	const asked = typeof query.event === 'string' && query.event.trim() !== '' ? query.event.trim() : undefined;
+	const events = catalogue?.events ?? [];
+	const page = (input: Partial<Parameters<typeof samplePage>[0]>, status = 200) => {
+		res.status(status);
+		res.setHeader('Content-Type', 'text/html; charset=utf-8');
+		res.setHeader('Cache-Control', 'no-store');
+		res.end(samplePage({ sender: definition.displayName, nodeName: this.getNode().name, events, selected, ...input }));
+	};
+	const chosen = asked !== undefined ? events.find((event) => event.value === asked) : (events.find((event) => selected.includes(event.value)) ?? events[0]);
+	if (!catalogue || !chosen) {
+		// nothing started: n8n keeps listening, and the page offers the events there are
+		page({ problem: asked !== undefined && catalogue ? `${asked} is not an event of ${definition.displayName}.` : `${definition.displayName} has no sample.` }, 404);
+		return { noWebhookResponse: true };
+	}
+	const receivedAtMs = Date.now();
+	const options = (this.getNodeParameter('options', {}) ?? {}) as TriggerOptions;
+	const delivery = catalogue.build(chosen.value, new Date(receivedAtMs));
+	const text = JSON.stringify(delivery.body);
+	const headers = sampleHeaderBag(delivery.headers);
+	const validated = definition.schema.safeParse(delivery.body);
+	if (!validated.success) {
+		// a defect of ours: say so and start nothing
+		page({ problem: `The sample of ${chosen.value} could not be built.` }, 404);
+		return { noWebhookResponse: true };
+	}
+	const described = definition.describe(validated.data, headers);
+	const keyedById = described.eventId !== null && described.eventIdSigned !== false;
+	const received: Received = { provider: definition.provider, receivedAtMs, text, headers, secretHeaders: NO_SECRET_HEADERS, options };
+	const item = buildItem(received, keyedById ? described.eventId! : bodyKey(text), { output: 'event', described });
+	item.sample = true;
+	page({ sent: chosen });
+	return { noWebhookResponse: true, workflowData: [[{ json: item }], []] };
 }
