@@ -555,7 +555,7 @@ export function handleSample(this: IWebhookFunctions, definition: ProviderDefini
 		res.setHeader('Cache-Control', 'no-store');
 		res.end(samplePage({ sender: definition.displayName, nodeName: this.getNode().name, events, selected, ...input }));
 	};
-	const chosen = asked !== undefined ? events.find((event) => event.value === asked) : (events.find((event) => selected.includes(event.value)) ?? events[0]);
+	const chosen = asked !== undefined ? events.find((event) => event.value === asked) : (selected.map((value) => events.find((event) => event.value === value)).find((event) => event !== undefined) ?? events[0]);
 	if (!catalogue || !chosen) {
 		// nothing started: n8n keeps listening, and the page offers the events there are
 		page({ problem: asked !== undefined && catalogue ? `${asked} is not an event of ${definition.displayName}.` : `${definition.displayName} has no sample.` }, 404);

@@ -51,6 +51,11 @@ export interface WebhookCall {
 	/** What the trigger wrote with `end()`/`send()` (an HTML page), as text. */
 	text: string | undefined;
 	/**
+	 * What webhook() threw, if it threw. n8n (WebhookHelpers.executeWebhook) then records an error
+	 * execution with it and answers 500, unless the trigger had answered already.
+	 */
+	error?: Error;
+	/**
 	 * n8n answered the request itself and never called the trigger's webhook(): 422 to a body that
 	 * does not parse as the JSON (or XML) its Content-Type announces (n8n's `parseBody`). `result`
 	 * is then empty.
@@ -163,8 +168,17 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 	// WebhookService.runWebhook
 	const closeFunctions: Array<() => Promise<void>> = [];
 	const context = new WebhookContext(workflow, workflowNode, additionalData, mode, webhookData, closeFunctions, null);
+	let thrown: Error | undefined;
 	try {
 		result = await withLog(logs, async () => (isNodeClassInstance(node) ? await (node as unknown as { webhook(context: WebhookContext): Promise<IWebhookResponseData> }).webhook(context) : await node.webhook!.call(context)));
+	} catch (error) {
+		// as n8n does: an error execution, and 500 unless the trigger answered already
+		thrown = error as Error;
+		result = { noWebhookResponse: true };
+		if (!response.headersSent) {
+			response.status(500);
+			response.json({ code: 0, message: 'Workflow could not be started!' });
+		}
 	} finally {
 		await Promise.allSettled(closeFunctions.map(async (close) => await close()));
 	}
@@ -179,7 +193,9 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 		response.sent = answer === undefined ? undefined : JSON.parse(JSON.stringify(answer));
 	};
 	if (!init.storeLater) store();
-	return callOf(result, response, responseHeaders, logs, store, () => text);
+	const call = callOf(result, response, responseHeaders, logs, store, () => text);
+	if (thrown) call.error = thrown;
+	return call;
 }
 
 function callOf(
