@@ -8,6 +8,7 @@ import type { HmacAlgorithm, SignatureEncoding, Verification } from '../shared/c
 import type { ProviderDefinition } from '../shared/definition';
 import { PROVIDERS } from '../shared/providers';
 import { PRESETS, type Preset, type Source } from './presets';
+import { customSamples, PRESET_SAMPLES } from './samples';
 
 export const CREDENTIAL = {
 	name: 'verifiedWebhookApi',
@@ -37,6 +38,10 @@ export interface SchemeParameters {
 	eventIdField?: string;
 	eventNameSource?: 'none' | 'header' | 'body';
 	eventNameField?: string;
+	/** Version 3: where the event's id is, tried in order (instead of eventIdSource and eventIdField). */
+	eventIdSources?: Source[];
+	/** Version 3: where the event's name is, tried in order (instead of eventNameSource and eventNameField). */
+	eventNameSources?: Source[];
 }
 
 const anyBody = z.unknown();
@@ -100,6 +105,7 @@ function genericDefinition(provider: string, displayName: string, verification: 
 			};
 		},
 		examples: [],
+		sampleCatalogue: PRESET_SAMPLES[provider] ?? customSamples(preset.eventName, preset.eventId),
 	};
 }
 
@@ -131,8 +137,8 @@ export function definitionFromParameters(parameters: SchemeParameters): Definiti
 	}
 
 	if (parameters.preset !== 'custom') return { ok: false, reason: 'the trigger has an unknown preset' };
-	const eventId = source(parameters.eventIdSource, parameters.eventIdField);
-	const eventName = source(parameters.eventNameSource, parameters.eventNameField);
+	const eventId = parameters.eventIdSources ?? source(parameters.eventIdSource, parameters.eventIdField);
+	const eventName = parameters.eventNameSources ?? source(parameters.eventNameSource, parameters.eventNameField);
 	if (parameters.scheme === 'header') {
 		if (!headerName) return { ok: false, reason: 'the trigger has no header name set' };
 		return { ok: true, definition: genericDefinition('custom', 'Custom', { type: 'header', header: headerName, nameIsSecret: true }, { eventId, eventName }) };

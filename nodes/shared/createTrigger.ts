@@ -4,17 +4,20 @@ import {
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
 	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeCredentialTestResult,
 	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
+	type WebhookType,
 } from 'n8n-workflow';
 
 import { providerFiles, type ProviderDefinition } from './definition';
 import { optionsCollection } from './options';
-import { handleWebhook } from './pipeline';
+import { handleWebhook, SAMPLE_WEBHOOK, surfaceRefusal } from './pipeline';
 
 export function credentialTestName(definition: ProviderDefinition): string {
 	return `${definition.credential.name}Test`;
@@ -25,7 +28,40 @@ export function credentialTestName(definition: ProviderDefinition): string {
  * event / Execute step, Production URL, Test URL).
  */
 export const URL_HINT =
-	'The Production URL answers once the workflow is published (Publish, top right). To try the node first, click Listen for test event (Execute step): the Test URL then takes one request.';
+	'The Production URL answers once the workflow is published (Publish, top right). To try the node first, click Listen for test event (Execute step): the Test URL then takes one request. No event yet? While the node listens, open the Test URL in your browser: it sends a sample event, marked sample: true, and the next node can map its fields.';
+
+/**
+ * The label of the second output on the canvas. n8n shows one label per output (canvas, output
+ * panel) and cuts a longer one ("Unrecogniz…"): this output is the README's Unrecognized output.
+ */
+export const UNRECOGNIZED_OUTPUT_LABEL = 'Unknown';
+
+/**
+ * What the trigger panel says before it listens (n8n's own text while it listens is fixed: "Listening
+ * for test event", "Go to <node name without Trigger> and create an event").
+ */
+export function triggerPanel(sender: string): NonNullable<INodeTypeDescription['triggerPanel']> {
+	const whileBuilding = `<b>While building your workflow</b>, click Listen for test event, then make an event happen in ${sender}, or open this node's Test URL (Webhook URLs, above the parameters) in your browser for a sample event, marked <code>sample: true</code>. Either shows up in this editor, and the next node can map its fields.`;
+	const executions = 'These executions will show up in the <a data-key="executions">executions list</a>, but not in the editor. A delivery that is not a known event goes to the second output (Unknown), and its execution carries the custom data <code>unrecognized</code> with the reason.';
+	return {
+		activationHint: {
+			inactive: `Click Listen for test event, then send an event from ${sender}, or open the Test URL in your browser for a sample. Once you've finished building your workflow, publish it to have it also listen continuously (you just won't see those executions here).`,
+			active: `Click Listen for test event, then send an event from ${sender}, or open the Test URL in your browser for a sample. This node will also trigger automatically on new ${sender} events (but those executions won't show up here).`,
+		},
+		executionsHelp: {
+			inactive: `${whileBuilding}<br /><br /><b>Once you're happy with your workflow</b>, publish it. Then every ${sender} event sent to the Production URL starts the workflow. ${executions}`,
+			active: `${whileBuilding}<br /><br /><b>Your workflow will also execute automatically</b>, since it's published. Every ${sender} event sent to the Production URL starts it. ${executions}`,
+		},
+	};
+}
+
+/**
+ * The Events parameter's hint: every other event is answered and ignored (the node creator
+ * preselects the one it was added with). `sender` names the sender's events, if it has a name.
+ */
+export function eventsHint(sender?: string, verb = 'selected'): string {
+	return `Only the events ${verb} here start the workflow: any other ${sender ? `${sender} ` : ''}event is answered 200 and ignored. None ${verb}: every event starts it.`;
+}
 
 /** The parameters every provider trigger shows: setup notice, events, the provider's filters, options. */
 export function triggerProperties(definition: ProviderDefinition): INodeProperties[] {
@@ -44,6 +80,7 @@ export function triggerProperties(definition: ProviderDefinition): INodeProperti
 			options: definition.events,
 			default: [],
 			description: `Which ${name} events start the workflow. None selected: every event. Others are answered 200 and start nothing.`,
+			hint: eventsHint(name),
 		},
 		...(definition.filters ?? []).map((filter) => filter.parameter),
 		optionsCollection(name),
@@ -59,6 +96,8 @@ export function triggerDescription(node: {
 	subtitle: string;
 	credential: string;
 	properties: INodeProperties[];
+	/** Who sends the events, in the trigger panel's texts. */
+	sender: string;
 }): INodeTypeDescription {
 	return {
 		displayName: node.displayName,
@@ -77,7 +116,7 @@ export function triggerDescription(node: {
 		defaults: { name: node.displayName },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Event', 'Unrecognized'],
+		outputNames: ['Event', UNRECOGNIZED_OUTPUT_LABEL],
 		credentials: [{ name: node.credential, required: true, testedBy: `${node.credential}Test` }],
 		webhooks: [
 			{
@@ -88,7 +127,18 @@ export function triggerDescription(node: {
 				responseData: '',
 				path: 'webhook',
 			},
+			{
+				// the same URL opened in a browser (GET) while the editor listens: a sample event
+				// (pipeline.ts handleSample); 404 on the Production URL. Hidden from the URL list
+				name: SAMPLE_WEBHOOK as WebhookType,
+				httpMethod: 'GET',
+				responseMode: 'onReceived',
+				path: 'webhook',
+				ndvHideUrl: true,
+				ndvHideMethod: true,
+			},
 		],
+		triggerPanel: triggerPanel(node.sender),
 		properties: node.properties,
 	};
 }
@@ -108,6 +158,7 @@ export function buildDescription(definition: ProviderDefinition): INodeTypeDescr
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
 		credential: definition.credential.name,
 		properties: triggerProperties(definition),
+		sender: definition.displayName,
 	});
 }
 
@@ -169,9 +220,44 @@ export function providerTrigger(definition: ProviderDefinition): new () => Requi
 		};
 
 		async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-			return await handleWebhook.call(this, definition as ProviderDefinition<IDataObject>);
+			return surfaceRefusal.call(this, await handleWebhook.call(this, definition as ProviderDefinition<IDataObject>));
+		}
+
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+			return passDelivery.call(this);
 		}
 	};
+}
+
+/**
+ * A trigger's run inside its execution (n8n runs a trigger's execute() with what webhook() handed
+ * over): the items pass on unchanged to their outputs. An Unrecognized delivery marks its execution:
+ * the custom execution data `unrecognized` (the reason; n8n's executions list shows custom data
+ * with the advanced execution filters) and a warning above the node's output. Webhook context has
+ * neither (n8n throws on customData there), hence this step.
+ */
+export function passDelivery(this: IExecuteFunctions): INodeExecutionData[][] {
+	const events = this.getInputData(0);
+	const unrecognized = this.getInputData(1);
+	if (unrecognized.length > 0) {
+		const reason = String(unrecognized[0].json.reason ?? 'body is not a known event');
+		try {
+			// n8n 2.x: this.customData; 1.x: $execution.customData
+			const own = (this as Partial<Pick<IExecuteFunctions, 'customData'>>).customData;
+			const customData = own ?? (this.getWorkflowDataProxy(0).$execution as { customData: IExecuteFunctions['customData'] }).customData;
+			customData.set('unrecognized', reason.slice(0, 255));
+		} catch {
+			// a mark only: the delivery goes on whatever happens
+		}
+		if (typeof this.addExecutionHints === 'function') {
+			this.addExecutionHints({
+				type: 'warning',
+				location: 'outputPane',
+				message: `Not a known event (${reason}): the delivery went to the second output (Unknown), with the raw body and the validation issues.`,
+			});
+		}
+	}
+	return [events, unrecognized];
 }
 
 /** A whole trigger node class from a definition alone, its description built by buildDescription. */

@@ -4,6 +4,7 @@ import type { z } from 'zod/v4';
 import type { HeaderBag } from './core/headers';
 import type { JsonParseResult } from './core/json';
 import type { Verification } from './core/verify';
+import type { SampleCatalogue } from './sample';
 
 /** What the factory needs to know about one provider. One small file per provider implements it. */
 export interface ProviderDefinition<Body = unknown> {
@@ -55,6 +56,11 @@ export interface ProviderDefinition<Body = unknown> {
 	examples: Array<{ title: string; body: unknown }>;
 	/** How `send`, the tests and the benchmarks make bodies of this provider's events (registered providers). */
 	samples?: SampleRules;
+	/**
+	 * The samples the trigger's sample webhook sends while the editor listens (nodes/shared/sample.ts);
+	 * by default, for a registered provider, one per event from its examples and sample rules.
+	 */
+	sampleCatalogue?: SampleCatalogue;
 }
 
 /** A provider of this package's registry (nodes/shared/providers.ts): a definition with its sample rules. */

@@ -15,6 +15,7 @@ export function itemSchema(definition: ProviderDefinition) {
 		data: definition.dataSchema.describe('The provider\'s payload, typed and normalized'),
 		raw: z.string().optional().describe('The body exactly as received (option Include Raw Body)'),
 		headers: z.record(z.string(), z.string()).optional().describe('The request headers, secrets redacted (option Include Headers)'),
+		sample: z.literal(true).optional().describe('Only on a sample event: sent by opening the Test URL in a browser while the editor listens, never by the provider'),
 	});
 }
 

@@ -1,12 +1,14 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
 
-import { credentialSecrets, processDelivery, type DeliveryHost, type Outcome } from './core/deliver';
+import { credentialSecrets, eventItemOf, processDelivery, selectedEvents, type DeliveryHost, type Outcome } from './core/deliver';
 import type { HeaderBag } from './core/headers';
 import type { Recorded } from './core/record';
 import { RejectionLog } from './core/rejectionLog';
 import type { EventFilter, ProviderDefinition } from './definition';
 import { recordDelivery } from './n8nDedupe';
 import type { TriggerOptions } from './options';
+import { sampleHeaderBag, samplesOf } from './sample';
+import { samplePage } from './samplePage';
 
 /**
  * The n8n host of the request pipeline (core/deliver.ts): hands it the request, the node's
@@ -131,6 +133,7 @@ export async function handleWebhook(
 	this: IWebhookFunctions,
 	definition: ProviderDefinition,
 ): Promise<IWebhookResponseData> {
+	if (this.getWebhookName() === SAMPLE_WEBHOOK) return handleSample.call(this, definition);
 	const req = this.getRequestObject();
 	const res = this.getResponseObject();
 	const receivedAtMs = Date.now();
@@ -151,6 +154,7 @@ export async function handleWebhook(
 		if (outcome.headers && typeof res.setHeader === 'function' && !res.headersSent) {
 			for (const [name, value] of Object.entries(outcome.headers)) res.setHeader(name, value);
 		}
+		if (outcome.status === 401 || outcome.status === 403) return refusal.call(this, outcome.status, outcome.body as { error: string; reason: string });
 		return reply(res, outcome.status, outcome.body as IDataObject);
 	}
 	const workflowData = outcome.output === 0 ? [[{ json: outcome.item as IDataObject }], []] : [[], [{ json: outcome.item as IDataObject }]];
@@ -181,4 +185,97 @@ function logRejection(this: IWebhookFunctions, definition: ProviderDefinition, r
 		sourceAddress,
 		unlogged,
 	});
+}
+
+/**
+ * A refusal (401, 403) that starts nothing, answered with its reason. While the editor listens for
+ * a test event (manual mode) the answer is the same, and the result is a `Refusal`, which the
+ * trigger's webhook() turns into the node's error (`surfaceRefusal`).
+ */
+function refusal(this: IWebhookFunctions, status: 401 | 403, body: { error: string; reason: string }): IWebhookResponseData {
+	const answer = reply(this.getResponseObject(), status, body);
+	return this.getMode() === 'manual' ? (new Refusal(status, body) as unknown as IWebhookResponseData) : answer;
+}
+
+/** A refused test request: answered already, to be shown in the editor. */
+class Refusal {
+	readonly noWebhookResponse = true;
+	constructor(
+		readonly status: 401 | 403,
+		readonly body: { error: string; reason: string },
+	) {}
+}
+
+/**
+ * What a trigger's webhook() returns for a pipeline's result: the result itself, or, for a test
+ * request refused while the editor listens, the reason thrown as the node's error. n8n then records
+ * an error execution with it, and the editor stops listening and shows it, so a person whose secret
+ * is mistyped sees why. The caller still gets the 401 already written (n8n's own answer to the
+ * error, a 500, is not sent: the response is out). The reason never holds a secret.
+ */
+export function surfaceRefusal(this: IWebhookFunctions, result: IWebhookResponseData): IWebhookResponseData {
+	if (!((result as unknown) instanceof Refusal)) return result;
+	const { status, body } = result as unknown as Refusal;
+	throw new NodeOperationError(this.getNode(), body.reason, {
+		description: `The Test URL answered this request ${status} ${JSON.stringify(body)} and started nothing, as the Production URL would. ${REFUSAL_HINT[status]}`,
+	});
+}
+
+/** A refusal from outside the pipeline (the Verified Webhook Trigger's settings), surfaced at once. */
+export function refuse(this: IWebhookFunctions, status: 401 | 403, body: { error: string; reason: string }): IWebhookResponseData {
+	return surfaceRefusal.call(this, refusal.call(this, status, body));
+}
+
+const REFUSAL_HINT: Record<401 | 403, string> = {
+	401: 'Check that the credential holds the same secret as the sender\'s webhook settings, and that the request is the sender\'s own (signed, not edited on the way).',
+	403: 'Check the Allowed IP Addresses option.',
+};
+
+/** The name of every trigger's second webhook: GET on the same path, the sample of an event. */
+export const SAMPLE_WEBHOOK: string = 'sample';
+
+/**
+ * The sample webhook (GET on the trigger's URL). While the editor listens for a test event (the
+ * Test URL, manual mode), a browser opening the URL hands n8n a sample of one event, built from the
+ * sender's documented example: exactly the item a real delivery of it gives, plus `sample: true`.
+ * It becomes the trigger's output in the editor, so the next node can map its fields before any
+ * real event. The event is `?event=<name>`, else the first one the Events parameter selects, else
+ * the sender's first. The browser gets a page that says which event was sent and links to the
+ * others. Nothing is verified (a sample carries no signature), nothing is recorded for
+ * deduplication, and on the Production URL the sample webhook answers 404 and starts nothing.
+ */
+export function handleSample(this: IWebhookFunctions, definition: ProviderDefinition): IWebhookResponseData {
+	const res = this.getResponseObject();
+	if (this.getMode() !== 'manual') {
+		return reply(res, 404, { error: 'not found', reason: 'samples are sent only on the Test URL, while the editor listens for a test event' });
+	}
+	const catalogue = samplesOf(definition);
+	const selected = selectedEvents(this.getNodeParameter('events', []));
+	const query = (this.getQueryData() ?? {}) as IDataObject;
+	const asked = typeof query.event === 'string' && query.event.trim() !== '' ? query.event.trim() : undefined;
+	const events = catalogue?.events ?? [];
+	const page = (input: Partial<Parameters<typeof samplePage>[0]>, status = 200) => {
+		res.status(status);
+		res.setHeader('Content-Type', 'text/html; charset=utf-8');
+		res.setHeader('Cache-Control', 'no-store');
+		res.end(samplePage({ sender: definition.displayName, nodeName: this.getNode().name, events, selected, ...input }));
+	};
+	const chosen = asked !== undefined ? events.find((event) => event.value === asked) : (selected.map((value) => events.find((event) => event.value === value)).find((event) => event !== undefined) ?? events[0]);
+	if (!catalogue || !chosen) {
+		// nothing started: n8n keeps listening, and the page offers the events there are
+		page({ problem: asked !== undefined && catalogue ? `${asked} is not an event of ${definition.displayName}.` : `${definition.displayName} has no sample.` }, 404);
+		return { noWebhookResponse: true };
+	}
+	const receivedAtMs = Date.now();
+	const options = (this.getNodeParameter('options', {}) ?? {}) as TriggerOptions;
+	const delivery = catalogue.build(chosen.value, new Date(receivedAtMs));
+	const item = eventItemOf(definition, delivery.body, sampleHeaderBag(delivery.headers), receivedAtMs, options);
+	if (!item) {
+		// a defect of ours: say so and start nothing
+		page({ problem: `The sample of ${chosen.value} could not be built.` }, 404);
+		return { noWebhookResponse: true };
+	}
+	item.sample = true;
+	page({ sent: chosen });
+	return { noWebhookResponse: true, workflowData: [[{ json: item as IDataObject }], []] };
 }

@@ -11,6 +11,8 @@ export interface FakeRequestInit {
 	ip?: string;
 	/** As n8n hands over a multipart body: no rawBody, and readRawBody throws (the stream is consumed). */
 	unreadable?: boolean;
+	/** The query string's values (`?event=…`), as express parses them. */
+	query?: Record<string, string>;
 }
 
 export interface FakeNodeInit {
@@ -25,6 +27,8 @@ export interface FakeNodeInit {
 	storeLater?: boolean;
 	/** The node's typeVersion; by default the description's `defaultVersion`, what the editor adds. */
 	typeVersion?: number;
+	/** Which of the node's webhooks the request reaches (its description's `name`): `default` unless told. */
+	webhook?: string;
 }
 
 export interface WebhookCall {
@@ -44,6 +48,13 @@ export interface WebhookCall {
 	store(): void;
 	/** Headers the trigger set on the response. */
 	responseHeaders: Record<string, string>;
+	/** What the trigger wrote with `end()`/`send()` (an HTML page), as text. */
+	text: string | undefined;
+	/**
+	 * What webhook() threw, if it threw. n8n (WebhookHelpers.executeWebhook) then records an error
+	 * execution with it and answers 500, unless the trigger had answered already.
+	 */
+	error?: Error;
 	/**
 	 * n8n answered the request itself and never called the trigger's webhook(): 422 to a body that
 	 * does not parse as the JSON (or XML) its Content-Type announces (n8n's `parseBody`). `result`
@@ -85,6 +96,14 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 		response.headersSent = true;
 		return response;
 	};
+	let text: string | undefined;
+	const end = (chunk?: unknown) => {
+		if (response.headersSent) throw new Error('response sent twice');
+		text = chunk === undefined ? '' : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+		response.headersSent = true;
+		return response;
+	};
+	Object.assign(response, { end, send: end });
 
 	const workflowId = init.workflowId ?? 'wf-1';
 	const type = `${PACKAGE_NAME}.${description.name}`;
@@ -119,9 +138,13 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 	const workflowNode = workflow.getNode(triggerNode.name)!;
 	const mode = init.mode ?? 'webhook';
 	const additionalData = additionalDataFor(new TestCredentialsHelper(stored), req, response, workflowId);
-	const webhookDescription = description.webhooks![0];
+	const webhookName = init.webhook ?? 'default';
+	const webhookDescription = description.webhooks!.find((webhook) => webhook.name === webhookName);
+	if (!webhookDescription) throw new Error(`${description.name} has no webhook named ${webhookName}`);
+	req.method = String(webhookDescription.httpMethod);
+	req.query = { ...(request.query ?? {}) };
 	const webhookData: IWebhookData = {
-		httpMethod: 'POST',
+		httpMethod: webhookDescription.httpMethod as IWebhookData['httpMethod'],
 		node: workflowNode.name,
 		path: `webhook-1/${webhookDescription.path}`,
 		webhookDescription,
@@ -140,13 +163,22 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 		// n8n answers before the node runs (ResponseHelper.sendErrorResponse)
 		response.status(error.status);
 		response.json({ code: error.status, message: error.message, hint: error.hint });
-		return callOf({}, response, responseHeaders, logs, () => undefined, true);
+		return callOf({}, response, responseHeaders, logs, () => undefined, () => text, true);
 	}
 	// WebhookService.runWebhook
 	const closeFunctions: Array<() => Promise<void>> = [];
 	const context = new WebhookContext(workflow, workflowNode, additionalData, mode, webhookData, closeFunctions, null);
+	let thrown: Error | undefined;
 	try {
 		result = await withLog(logs, async () => (isNodeClassInstance(node) ? await (node as unknown as { webhook(context: WebhookContext): Promise<IWebhookResponseData> }).webhook(context) : await node.webhook!.call(context)));
+	} catch (error) {
+		// as n8n does: an error execution, and 500 unless the trigger answered already
+		thrown = error as Error;
+		result = { noWebhookResponse: true };
+		if (!response.headersSent) {
+			response.status(500);
+			response.json({ code: 0, message: 'Workflow could not be started!' });
+		}
 	} finally {
 		await Promise.allSettled(closeFunctions.map(async (close) => await close()));
 	}
@@ -161,7 +193,9 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 		response.sent = answer === undefined ? undefined : JSON.parse(JSON.stringify(answer));
 	};
 	if (!init.storeLater) store();
-	return callOf(result, response, responseHeaders, logs, store);
+	const call = callOf(result, response, responseHeaders, logs, store, () => text);
+	if (thrown) call.error = thrown;
+	return call;
 }
 
 function callOf(
@@ -170,6 +204,7 @@ function callOf(
 	responseHeaders: Record<string, string>,
 	logs: string[],
 	store: () => void,
+	text: () => string | undefined,
 	refusedByN8n = false,
 ): WebhookCall {
 	const data = (result.workflowData ?? []) as Array<Array<{ json: IDataObject }>>;
@@ -191,6 +226,9 @@ function callOf(
 		},
 		store,
 		responseHeaders,
+		get text() {
+			return text();
+		},
 		refusedByN8n,
 	};
 }

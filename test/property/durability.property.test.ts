@@ -138,6 +138,7 @@ class Request {
 			// n8n-workflow's own Workflow.getStaticData, over this request's static data
 			getWorkflowStaticData: (type: string) => Workflow.prototype.getStaticData.call({ staticData: root } as unknown as Workflow, type, { name: 'Trigger' } as INode),
 			getMode: () => 'webhook',
+			getWebhookName: () => 'default',
 			getNode: () => ({ id: 'node-1', name: 'Trigger' }),
 			getWorkflow: () => ({ id: this.n8n.workflowId }),
 			logger: { debug() {}, info() {}, warn() {}, error() {} },

@@ -170,7 +170,8 @@ describe(`red-team classes (${label})`, () => {
 
 	it('F12: distinct integer ids beyond 2^53 are distinct events; a repeat of either is a duplicate', async () => {
 		const parameters = { preset: 'custom', scheme: 'hmac', signatureHeader: 'X-Sig', eventIdSource: 'body', eventIdField: 'id' };
-		const send = (body: string) => callWebhook(verified, { body, headers: { 'x-sig': hmac('sha256', body), 'content-type': 'application/json' } }, { credentials: { secret: SECRET }, parameters });
+		// the flat custom parameters of versions 1 and 2
+		const send = (body: string) => callWebhook(verified, { body, headers: { 'x-sig': hmac('sha256', body), 'content-type': 'application/json' } }, { credentials: { secret: SECRET }, parameters, typeVersion: 2 });
 		const big = fc.bigInt({ min: 2n ** 53n, max: 2n ** 70n });
 		await fc.assert(
 			fc.asyncProperty(big, big, async (a, b) => {

@@ -56,7 +56,7 @@ describe('the "events carry ids" hint', () => {
 		callWebhook(
 			verified,
 			{ body, headers: { 'x-sig': crypto.createHmac('sha256', SECRET).update(body).digest('hex'), 'content-type': 'application/json' } },
-			{ credentials: { secret: SECRET, previousSecret: '' }, parameters, nodeId, workflowId: `wf-${nodeId}` },
+			{ credentials: { secret: SECRET, previousSecret: '' }, parameters, nodeId, workflowId: `wf-${nodeId}`, typeVersion: 2 },
 		);
 
 	it('is kept per node: a custom trigger whose events carry ids does not stop another custom trigger from hashing early', async () => {

@@ -137,7 +137,7 @@ describe('F3: GitHub and Shopify take the event id and name from unsigned header
 
 describe('F4 / F5 / F16: custom schemes that would protect nothing', () => {
 	const custom = (parameters: IDataObject, body: string, headers: Record<string, string>) =>
-		callWebhook(verified, { body, headers: { 'content-type': 'application/json', ...headers } }, { credentials: { secret: SECRET }, parameters: { preset: 'custom', scheme: 'hmac', signatureHeader: 'X-Sig', ...parameters } });
+		callWebhook(verified, { body, headers: { 'content-type': 'application/json', ...headers } }, { credentials: { secret: SECRET }, parameters: { preset: 'custom', scheme: 'hmac', signatureHeader: 'X-Sig', ...parameters }, typeVersion: 2 });
 
 	it('F4: a Timestamp Header with a tolerance while the raw body (or a template without {timestamp}) is signed: every request 401 naming the problem', async () => {
 		const body = '{"a":1}';
@@ -201,7 +201,7 @@ describe('F8: a credential value that is not a string is no secret at all', () =
 		const custom = await callWebhook(
 			verified,
 			{ body: '{}', headers: { 'x-sig': createHmac('sha256', spelled).update('{}').digest('hex') } },
-			{ credentials: { secret: value as unknown as string }, parameters: { preset: 'custom', scheme: 'hmac', signatureHeader: 'X-Sig' } },
+			{ credentials: { secret: value as unknown as string }, parameters: { preset: 'custom', scheme: 'hmac', signatureHeader: 'X-Sig' }, typeVersion: 2 },
 		);
 		expect(custom.status).toBe(401);
 	});
@@ -214,7 +214,8 @@ describe('F8: a credential value that is not a string is no secret at all', () =
 
 describe('F12: a custom Event ID from a JSON number beyond 2^53', () => {
 	const parameters = { preset: 'custom', scheme: 'hmac', signatureHeader: 'X-Sig', eventIdSource: 'body', eventIdField: 'id' };
-	const send = (body: string) => callWebhook(verified, { body, headers: { 'x-sig': hmac('sha256', body), 'content-type': 'application/json' } }, { credentials: { secret: SECRET }, parameters });
+	// the flat custom parameters of versions 1 and 2 (version 3 groups them: test/providers/editor.test.ts)
+	const send = (body: string) => callWebhook(verified, { body, headers: { 'x-sig': hmac('sha256', body), 'content-type': 'application/json' } }, { credentials: { secret: SECRET }, parameters, typeVersion: 2 });
 
 	it('two distinct events stay distinct', async () => {
 		const a = await send('{"id":9007199254740993}');

@@ -81,11 +81,14 @@ describe('the Verified Webhook Trigger', () => {
 			name: 'verifiedWebhookTrigger',
 			description: description.description,
 			icon: { light: 'file:verifiedwebhook.svg', dark: 'file:verifiedwebhook.dark.svg' },
-			subtitle: '={{$parameter["preset"]}}',
+			subtitle: description.subtitle!,
 			credential: CREDENTIAL.name,
 			properties: description.properties,
+			sender: 'the sender',
 		});
-		expect(description).toEqual(base);
+		// version 3 (GitHub by default, grouped custom settings) beside 1 and 2
+		expect(description).toEqual({ ...base, version: [1, 2, 3], defaultVersion: 3 });
+		expect(description.subtitle).toMatch(/^=\{\{.*\$parameter\["preset"\].*\}\}$/);
 	});
 
 	it('has its credential form from CREDENTIAL', () => {

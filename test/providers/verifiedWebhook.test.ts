@@ -13,8 +13,9 @@ import { callWebhook } from '../helpers/webhookContext';
 
 const node = new VerifiedWebhookTrigger();
 
+/** Custom schemes here use the flat parameters of versions 1 and 2 (version 3 groups them: test/providers/editor.test.ts). */
 function send(parameters: IDataObject, secret: string, body: string, headers: Record<string, string>, previous = '') {
-	return callWebhook(node, { body, headers }, { credentials: { secret, previousSecret: previous }, parameters });
+	return callWebhook(node, { body, headers }, { credentials: { secret, previousSecret: previous }, parameters, typeVersion: parameters.preset === 'custom' ? 2 : undefined });
 }
 
 /** Pins Date.now() (signed timestamps are checked against it) and nothing else. */

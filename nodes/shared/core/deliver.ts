@@ -216,7 +216,7 @@ function buildItem(received: Received, deliveryKey: string, content: ItemContent
 const NO_SECRET_HEADERS: string[] = [];
 
 /** The Events parameter: a list of options, or (Verified Webhook Trigger) comma-separated names. */
-function selectedEvents(value: unknown): string[] {
+export function selectedEvents(value: unknown): string[] {
 	if (typeof value === 'string') return value.split(',').map((name) => name.trim()).filter((name) => name !== '');
 	return Array.isArray(value) ? value.filter((name): name is string => typeof name === 'string') : [];
 }
@@ -418,4 +418,19 @@ async function unrecognized(definition: ProviderDefinition, received: Received, 
 		body: context.parsed.ok ? context.parsed.value : null,
 	});
 	return { kind: 'emit', output: 1, item, acknowledgement: acknowledgement(definition, 'unrecognized'), recorded: delivery.recorded };
+}
+
+/**
+ * The item a genuine delivery of this body would give (the Event output), or undefined when the
+ * body is not one of the definition's events. For samples (the editor's sample event): nothing is
+ * verified and nothing is recorded.
+ */
+export function eventItemOf(definition: ProviderDefinition, body: unknown, headers: HeaderBag, receivedAtMs: number, options: TriggerOptions): Json | undefined {
+	const validated = definition.schema.safeParse(body);
+	if (!validated.success) return undefined;
+	const text = JSON.stringify(body);
+	const described = definition.describe(validated.data, headers);
+	const keyedById = described.eventId !== null && described.eventIdSigned !== false;
+	const received: Received = { provider: definition.provider, receivedAtMs, text, headers, secretHeaders: NO_SECRET_HEADERS, options };
+	return buildItem(received, keyedById ? described.eventId! : bodyKey(Buffer.from(text)), { output: 'event', described });
 }
