@@ -323,8 +323,16 @@ export function loadTests(): void {
 			const marks = await executionMarks();
 			const order = twiceEach(events);
 			const phaseStart = performance.now();
-			await sendRound(order, 1, phaseStart);
+			const firstAnswers = await sendRound(order, 1, phaseStart);
 			const sendMs = performance.now() - phaseStart;
+			// A copy that met its first copy still being stored after the in-flight wait (5 s, on a
+			// loaded machine) is answered 503 "busy" with Retry-After: a provider retries it, and so
+			// does this test (once, after the Retry-After), as the provider would.
+			const busyCopies = order.filter((_, i) => firstAnswers[i].status === 503);
+			if (busyCopies.length > 0) {
+				await new Promise((r) => setTimeout(r, 5_000));
+				await sendRound(busyCopies, 2, phaseStart);
+			}
 			const settleMs = await settle(expectedPerWorkflow(events), marks);
 			const analysis = await analyse(events, marks);
 			const received = Object.fromEntries(receivedCounts(events));
@@ -335,7 +343,9 @@ export function loadTests(): void {
 				sendSeconds: +(sendMs / 1000).toFixed(1),
 				requestsPerSecond: Math.round(order.length / (sendMs / 1000)),
 				settleSecondsAfterLastAnswer: +(settleMs / 1000).toFixed(1),
-				answers: histogram(events),
+				answers: histogram(events, 1),
+				busyRetried: busyCopies.length,
+				retryAnswers: histogram(events, 2),
 				receivedAnswersPerEvent: received,
 				executionsFound: analysis.executions,
 				executionStatuses: analysis.byStatus,
@@ -343,8 +353,11 @@ export function loadTests(): void {
 				lost: analysis.lost.length,
 				unexpected: analysis.unexpected.length,
 			});
-			// every request answered 200, and exactly one of the two copies said "received"
-			expect(histogram(events)).toEqual({ '200': order.length });
+			// every request answered 200 (or 503 busy, then 200 on the provider's retry), and exactly
+			// one of the two copies said "received"
+			expect(histogram(events, 1)).toEqual(busyCopies.length > 0 ? { '200': order.length - busyCopies.length, '503': busyCopies.length } : { '200': order.length });
+			if (busyCopies.length > 0) expect(histogram(events, 2)).toEqual({ '200': busyCopies.length });
+			for (const copy of busyCopies) expect(copy.attempts.find((a) => a.round === 1 && a.status === 503)?.answer).toMatch(/"busy"/);
 			expect(received).toEqual({ 1: events.filter((e) => e.provider !== 'chatzuri').length });
 			expectExactlyOnce(analysis, events);
 			expect(analysis.executions).toBe(EVENTS);
