@@ -31,10 +31,11 @@ export const URL_HINT =
 	'The Production URL answers once the workflow is published (Publish, top right). To try the node first, click Listen for test event (Execute step): the Test URL then takes one request. No event yet? While the node listens, open the Test URL in your browser: it sends a sample event, marked sample: true, and the next node can map its fields.';
 
 /**
- * The label of the second output on the canvas. n8n shows one label per output (canvas, output
- * panel) and cuts a longer one ("Unrecogniz…"): this output is the README's Unrecognized output.
+ * The label of the second output (canvas, output panel): SPEC.md's name for it, a public name
+ * that the README, the item's docs and people's workflows use. n8n's canvas cuts it
+ * ("Unrecogniz…"); the output panel, the execution's custom data and the output hint name it in full.
  */
-export const UNRECOGNIZED_OUTPUT_LABEL = 'Unknown';
+export const UNRECOGNIZED_OUTPUT_LABEL = 'Unrecognized';
 
 /**
  * What the trigger panel says before it listens (n8n's own text while it listens is fixed: "Listening
@@ -42,7 +43,7 @@ export const UNRECOGNIZED_OUTPUT_LABEL = 'Unknown';
  */
 export function triggerPanel(sender: string): NonNullable<INodeTypeDescription['triggerPanel']> {
 	const whileBuilding = `<b>While building your workflow</b>, click Listen for test event, then make an event happen in ${sender}, or open this node's Test URL (Webhook URLs, above the parameters) in your browser for a sample event, marked <code>sample: true</code>. Either shows up in this editor, and the next node can map its fields.`;
-	const executions = 'These executions will show up in the <a data-key="executions">executions list</a>, but not in the editor. A delivery that is not a known event goes to the second output (Unknown), and its execution carries the custom data <code>unrecognized</code> with the reason.';
+	const executions = `These executions will show up in the <a data-key="executions">executions list</a>, but not in the editor. A delivery that is not a known event goes to the second output (${UNRECOGNIZED_OUTPUT_LABEL}), and its execution carries the custom data <code>unrecognized</code> with the reason.`;
 	return {
 		activationHint: {
 			inactive: `Click Listen for test event, then send an event from ${sender}, or open the Test URL in your browser for a sample. Once you've finished building your workflow, publish it to have it also listen continuously (you just won't see those executions here).`,
@@ -253,7 +254,7 @@ export function passDelivery(this: IExecuteFunctions): INodeExecutionData[][] {
 			this.addExecutionHints({
 				type: 'warning',
 				location: 'outputPane',
-				message: `Not a known event (${reason}): the delivery went to the second output (Unknown), with the raw body and the validation issues.`,
+				message: `Not a known event (${reason}): the delivery went to the second output (${UNRECOGNIZED_OUTPUT_LABEL}), with the raw body and the validation issues.`,
 			});
 		}
 	}
