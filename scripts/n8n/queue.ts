@@ -55,12 +55,16 @@ export interface QueueClusterOptions {
 	tarball?: string;
 	/** More variables for every process. */
 	env?: Record<string, string>;
+	/** More variables for the processes of one role (they win over `env`). */
+	roleEnv?: Partial<Record<QueueRole, Record<string, string>>>;
 }
 
 /** One process of the cluster. */
 export class QueueMember {
 	handle?: N8nProcess;
 	starts = 0;
+	/** More variables for this process's next starts (they win over the cluster's). */
+	extraEnv: Record<string, string> = {};
 	constructor(
 		readonly role: QueueRole,
 		readonly name: string,
@@ -230,6 +234,8 @@ export class QueueCluster {
 			...(member.role === 'main' ? { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' } : {}),
 			...(member.role === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(member.port) } : {}),
 			...this.options.env,
+			...this.options.roleEnv?.[member.role],
+			...member.extraEnv,
 		};
 	}
 
