@@ -50,7 +50,7 @@ export function optionsCollection(providerName: string): INodeProperties {
 				default: 'n8n',
 				options: [
 					{
-						name: 'This n8n',
+						name: 'Memory and Static Data (One Process)',
 						value: 'n8n',
 						description: "In this n8n process's memory and the workflow's static data: exactly once when one n8n process receives the webhooks",
 					},
