@@ -8,7 +8,7 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/**/*.test.ts'],
-			testPathIgnorePatterns: ['<rootDir>/test/e2e/', '<rootDir>/test/queue/'],
+			testPathIgnorePatterns: ['<rootDir>/test/e2e/', '<rootDir>/test/redis/', '<rootDir>/test/queue/'],
 		},
 		{
 			displayName: 'e2e',
@@ -22,6 +22,13 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/queue/**/*.queue.test.ts'],
+		},
+		{
+			// a real redis-server (scripts/stages/redis.mjs installs Debian's when missing)
+			displayName: 'redis',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/redis/**/*.test.ts'],
 		},
 	],
 };

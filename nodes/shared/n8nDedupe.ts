@@ -2,6 +2,7 @@ import { sleep, type IDataObject, type IWebhookFunctions } from 'n8n-workflow';
 
 import { dedupeStoreFor, type DedupeStore, type DeliveryTicket } from './core/dedupe';
 import { DEFAULT_DEDUPE_WINDOW_HOURS, type TriggerOptions } from './options';
+import { claimInRedis, REDIS_CREDENTIAL, redisConnections, redisKey, redisLog, type RedisCredential, type RedisDelivery } from './redisStore';
 
 /**
  * The dedupe store (core/dedupe.ts) as an n8n webhook trigger uses it: which store a request
@@ -41,8 +42,11 @@ export interface Recorded {
 export type DeliveryCheck =
 	| { duplicate: true; busy?: undefined }
 	| { duplicate: false; busy?: undefined; recorded?: Recorded }
-	/** A delivery of this key is still in flight after `inFlightWait.ms`: answer a status providers retry. */
-	| { duplicate: false; busy: true };
+	/**
+	 * A delivery of this key is still in flight after `inFlightWait.ms`, or (`reason`) the Redis
+	 * store could not be asked: answer a status providers retry.
+	 */
+	| { duplicate: false; busy: true; reason?: string };
 
 const DUPLICATE: DeliveryCheck = { duplicate: true };
 const BUSY: DeliveryCheck = { duplicate: false, busy: true };
@@ -72,6 +76,7 @@ export function recordDelivery(context: IWebhookFunctions, options: TriggerOptio
 	const node = context.getNode();
 	const persistent = context.getMode() !== 'manual';
 	const scope = `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}:${persistent ? 'live' : 'test'}`;
+	if (options.dedupeStore === 'redis') return recordInRedis(context, options, scope, key);
 	const store = dedupeStoreFor(scope, options.dedupeMaxEntries);
 	const decision = store.decide(key, {
 		windowMs: dedupeWindowMs(options),
@@ -110,5 +115,62 @@ class Delivery implements Recorded {
 		if (status < 300) this.ticket.commit();
 		// n8n could not store the execution: the provider retries, which must not be a duplicate
 		else this.ticket.cancel();
+	}
+}
+
+/**
+ * The Redis store (redisStore.ts): the key is claimed in Redis, shared by every n8n process that
+ * uses the same Redis, instead of this process's memory and the workflow's static data (which it
+ * never touches). Redis not reachable, or no Redis credential: 503, logged at warn level
+ * (rate-limited per node), and nothing starts.
+ */
+async function recordInRedis(context: IWebhookFunctions, options: TriggerOptions, scope: string, key: string): Promise<DeliveryCheck> {
+	let reason: string;
+	try {
+		const credential = (await context.getCredentials(REDIS_CREDENTIAL)) as RedisCredential;
+		const connection = await redisConnections.link(credential);
+		const claim = await claimInRedis(connection.client, redisKey(scope, key), { windowMs: dedupeWindowMs(options), waitMs: inFlightWait.ms, now }, connection);
+		if (claim.status === 'new') return { duplicate: false, recorded: new RedisRecorded(context, claim.claim) };
+		if (claim.status === 'duplicate') return DUPLICATE;
+		if (claim.status === 'busy') return BUSY;
+		reason = claim.reason;
+	} catch (error) {
+		// no credential, or n8n without ioredis
+		reason = (error as Error).message;
+	}
+	warnRedis(context, `could not reach its Redis dedupe store, answered 503 and started nothing: ${reason}`);
+	return { duplicate: false, busy: true, reason: 'the dedupe store (Redis) cannot be reached: retry later' };
+}
+
+function warnRedis(context: IWebhookFunctions, text: string): void {
+	const node = context.getNode();
+	const workflow = context.getWorkflow();
+	const { log, unlogged } = redisLog.note(`${workflow.id ?? ''}:${node.id ?? node.name}`, now());
+	if (!log) return;
+	const more = unlogged > 0 ? ` (${unlogged} more since the last such line, not logged one by one)` : '';
+	context.logger.warn(`Trigger "${node.name}" in workflow "${workflow.name ?? workflow.id}" ${text}${more}`, { workflowId: workflow.id, node: node.name, unlogged });
+}
+
+/** A delivery claimed in Redis: "done" once n8n has stored its execution, deleted when it could not. */
+class RedisRecorded implements Recorded {
+	constructor(
+		private readonly context: IWebhookFunctions,
+		private readonly claim: RedisDelivery,
+	) {}
+
+	persist(): void {
+		// n8n has stored the execution (and answers 200 once it has saved static data)
+		void this.claim.commit().then(() => this.report('mark a stored delivery done'));
+	}
+
+	settle(status: number): void {
+		const settled = status < 300 ? this.claim.commit() : this.claim.cancel();
+		void settled.then(() => this.report(status < 300 ? 'mark a stored delivery done' : 'forget a delivery n8n could not store (its retry waits until the claim expires)'));
+	}
+
+	private report(what: string): void {
+		if (this.claim.failure === undefined) return;
+		warnRedis(this.context, `could not ${what} in its Redis dedupe store: ${this.claim.failure}`);
+		this.claim.failure = undefined;
 	}
 }

@@ -351,7 +351,7 @@ export async function handleWebhook(
 		const check = recordDelivery(this, options, deliveryKey);
 		const delivery = check instanceof Promise ? await check : check;
 		if (delivery.duplicate) return reply(res, 200, acknowledgement(definition, 'duplicate'));
-		if (delivery.busy) return busy(res);
+		if (delivery.busy) return busy(res, delivery.reason);
 
 		// 5. emit
 		const item = buildItem(received, deliveryKey, { output: 'event', described });
@@ -440,9 +440,9 @@ const NO_BODY = Buffer.alloc(0);
  * A copy of a delivery n8n has still not stored after a while: 503, which every provider retries,
  * rather than a "duplicate" that would lose the event if n8n then failed to store the first.
  */
-function busy(res: ExpressLikeResponse): IWebhookResponseData {
+function busy(res: ExpressLikeResponse, reason = 'an earlier delivery of this event is still being stored: retry later'): IWebhookResponseData {
 	if (typeof res.setHeader === 'function' && !res.headersSent) res.setHeader('Retry-After', '5');
-	return reply(res, 503, { error: 'busy', reason: 'an earlier delivery of this event is still being stored: retry later' });
+	return reply(res, 503, { error: 'busy', reason });
 }
 
 interface UnrecognizedContext {
@@ -468,7 +468,7 @@ async function unrecognized(
 	const check = recordDelivery(this, received.options, deliveryKey);
 	const delivery = check instanceof Promise ? await check : check;
 	if (delivery.duplicate) return reply(res, 200, acknowledgement(definition, 'duplicate'));
-	if (delivery.busy) return busy(res);
+	if (delivery.busy) return busy(res, delivery.reason);
 	// the raw body is what lets a person recover anything: always on this output
 	const item = buildItem(received, deliveryKey, {
 		output: 'unrecognized',
