@@ -22,6 +22,7 @@ import { sendRequest, type PreparedRequest } from '../../packages/cli/src/send';
 import { httpRequest } from '../../scripts/n8n/http';
 import type { CredentialSpec, Execution, WorkflowSpec } from '../../scripts/n8n/harness';
 import { QueueCluster, type QueueMember, type StopReport } from '../../scripts/n8n/queue';
+import { REDIS_CREDENTIAL } from '../../nodes/shared/redisStore';
 import { FIXTURES } from '../e2e/fixtures';
 import { buildLoadEvents, type LoadEvent } from '../e2e/loadEvents';
 import { startPostgres, startRedis, type PostgresService, type Service } from './services';
@@ -53,10 +54,39 @@ interface Store {
 	sharedClaims: boolean;
 }
 
-const STORES: Store[] = [{ value: 'n8n', label: 'This n8n (default)', workflowId: 'vwQueueStoreN8n1', webhookId: '5e1f0000-0000-4000-8000-00000000a171', sharedClaims: false }];
+/**
+ * Whether the build under test declares the Redis store's credential (dist/, as n8n loads it):
+ * its cases run exactly when the package a user would install offers the store.
+ */
+function buildOffersRedisStore(): boolean {
+	const root = path.resolve(__dirname, '..', '..');
+	const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { n8n: { credentials: string[] } };
+	return manifest.n8n.credentials.some((file) => {
+		const full = path.join(root, file);
+		if (!fs.existsSync(full)) return false;
+		const exported = require(full) as Record<string, new () => { name: string }>;
+		return Object.values(exported).some((Class) => typeof Class === 'function' && new Class().name === REDIS_CREDENTIAL);
+	});
+}
+
+const STORES: Store[] = [
+	{ value: 'n8n', label: 'This n8n (default)', workflowId: 'vwQueueStoreN8n1', webhookId: '5e1f0000-0000-4000-8000-00000000a171', sharedClaims: false },
+	...(buildOffersRedisStore() ? [{ value: 'redis' as const, label: 'Redis', workflowId: 'vwQueueStoreRds1', webhookId: '5e1f0000-0000-4000-8000-00000000a172', sharedClaims: true }] : []),
+];
+if (STORES.length === 1) process.stderr.write(`[queue] the build declares no ${REDIS_CREDENTIAL} credential: the Redis store's cases are not run\n`);
 
 const CREDENTIAL_ID = 'vwQueueCredBzBp1';
-const credentials: CredentialSpec[] = [{ id: CREDENTIAL_ID, name: 'Queue BuzzBip', type: fixture.credentialType, data: fixture.credential }];
+const REDIS_CREDENTIAL_ID = 'vwQueueCredRds01';
+
+/** The BuzzBip credential, and the Redis store's (this run's Redis, the database n8n's queue uses too). */
+function credentials(redisPort: number): CredentialSpec[] {
+	return [
+		{ id: CREDENTIAL_ID, name: 'Queue BuzzBip', type: fixture.credentialType, data: fixture.credential },
+		...(STORES.some((s) => s.value === 'redis')
+			? [{ id: REDIS_CREDENTIAL_ID, name: 'Queue Redis', type: REDIS_CREDENTIAL, data: { host: '127.0.0.1', port: redisPort, user: '', password: '', database: 0, ssl: false } }]
+			: []),
+	];
+}
 
 const webhookPath = (store: Store) => `${store.webhookId}/webhook`;
 
@@ -73,7 +103,10 @@ function workflow(store: Store): WorkflowSpec {
 				position: [0, 0],
 				webhookId: store.webhookId,
 				parameters: { ...fixture.parameters, ...(store.value === 'n8n' ? {} : { options: { dedupeStore: store.value } }) },
-				credentials: { [fixture.credentialType]: { id: CREDENTIAL_ID, name: 'Queue BuzzBip' } },
+				credentials: {
+					[fixture.credentialType]: { id: CREDENTIAL_ID, name: 'Queue BuzzBip' },
+					...(store.value === 'redis' ? { [REDIS_CREDENTIAL]: { id: REDIS_CREDENTIAL_ID, name: 'Queue Redis' } } : {}),
+				},
 			},
 			{ id: `${store.webhookId.slice(0, 24)}cccccccccccc`, name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [260, 0], parameters: {} },
 		],
@@ -293,7 +326,7 @@ beforeAll(async () => {
 		postgres,
 		redis,
 		workflows: STORES.map(workflow),
-		credentials,
+		credentials: credentials(redis.port),
 		// n8n's default (0) removes a finished job from Redis at once, and a job the worker finishes
 		// before the webhook process has begun waiting on it is never seen to finish: its execution
 		// stays "active" and a graceful stop waits until n8n's 30 s limit (test/queue/stopProbe.ts,
