@@ -71,8 +71,22 @@ interface Spawned {
 	stop(signal: NodeJS.Signals, graceMs: number): Promise<void>;
 }
 
+let exitOnSignal = false;
+
+/**
+ * A signal (a cancelled CI job, Ctrl-C) ends this process without its `exit` handlers, which kill
+ * what it started (here and in scripts/n8n/process.ts): exit on it instead, so that they run.
+ */
+function exitOnSignals(): void {
+	if (exitOnSignal) return;
+	exitOnSignal = true;
+	process.once('SIGTERM', () => process.exit(143));
+	process.once('SIGINT', () => process.exit(130));
+}
+
 /** Spawns in a process group of its own, output appended to `logFile`; killed whole on exit. */
 function spawnGroup(command: string, args: string[], logFile: string, cwd: string): Spawned {
+	exitOnSignals();
 	const out = fs.openSync(logFile, 'a');
 	const child = childProcess.spawn(command, args, { cwd, detached: true, stdio: ['ignore', out, out] });
 	fs.closeSync(out);
