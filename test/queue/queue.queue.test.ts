@@ -3,15 +3,20 @@
  * `n8n webhook` processes over a real Postgres and Redis (test/queue/services.ts, Debian's
  * packages, installed by scripts/stages/queue.mjs), this package installed in each user folder as
  * Community Nodes installs it (scripts/n8n/queue.ts). Workflow: BuzzBip Trigger → No Operation,
- * once per Dedupe Store the build offers. Events are the load test's (test/e2e/loadEvents.ts),
- * signed as BuzzBip signs them (packages/cli `prepareRequest`), each sent twice to different
- * webhook processes:
+ * once per Dedupe Store the build declares (the Redis store's cases run when its credential is in
+ * the built package). Events are the load test's (test/e2e/loadEvents.ts), signed as BuzzBip signs
+ * them (packages/cli `prepareRequest`), each sent twice to different webhook processes:
+ * - the retry to the other process ~1 s after the first copy was answered (20 events in flight;
+ *   for the default store also one event at a time);
  * - both copies at once, one to each process;
- * - the retry to the other process ~1 s after the first copy was answered;
- * - a restart (SIGTERM, as an orchestrator stops it) of one receiver between delivery and retry.
- * Executions are counted through the main's public API by the delivery key in their item: 0 lost
- * everywhere, 0 run twice where the store promises it. The table of issue 17 is printed and written
- * to test/queue/.work/queue-figures.md (and .json), with how long each graceful stop took.
+ * - a graceful restart (SIGTERM) of one receiver between delivery and retry (20 in flight; for the
+ *   default store also one event at a time).
+ * Executions are counted through the main's public API by the delivery key in their item. Every
+ * case: each event answered 200, none lost, nothing else run, every run a success. Run twice: 0 in
+ * every case of the Redis store and in the default store's one-at-a-time cases; the default
+ * store's concurrent cases are counted and printed (its documented limit). Each graceful stop must
+ * be clean (N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED, see beforeAll and test/queue/stopProbe.ts).
+ * The table of issue 17 is printed and written to test/queue/.work/queue-figures.md (and .json).
  * The processes start once and serve every case (four n8n processes are heavy on 2 cores).
  */
 import * as fs from 'node:fs';
