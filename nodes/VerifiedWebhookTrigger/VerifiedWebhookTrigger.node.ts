@@ -9,7 +9,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { manualWebhookMethods, testCredential, triggerDescription, URL_HINT } from '../shared/createTrigger';
+import { manualWebhookMethods, redisCredentialTest, testCredential, triggerDescription, URL_HINT } from '../shared/createTrigger';
 import { optionsCollection } from '../shared/options';
 import { handleWebhook } from '../shared/pipeline';
 import { PROVIDERS } from '../shared/providers';
@@ -57,7 +57,7 @@ export class VerifiedWebhookTrigger implements INodeType {
 		// n8n's lint reads these three in the node file itself
 		icon: { light: 'file:verifiedwebhook.svg', dark: 'file:verifiedwebhook.dark.svg' },
 		subtitle: '={{$parameter["preset"]}}',
-		credentials: [{ name: 'verifiedWebhookApi', required: true, testedBy: 'verifiedWebhookApiTest' }],
+		credentials: [{ name: 'verifiedWebhookApi', required: true, testedBy: 'verifiedWebhookApiTest' }, { name: 'verifiedWebhooksRedisApi', required: false, testedBy: 'verifiedWebhooksRedisApiTest', displayOptions: { show: { 'options.dedupeStore': ['redis'] } } }],
 		properties: [
 			{
 				displayName: `Paste this node's Production URL into the sender's webhook settings and put the same signing secret in the credential. ${URL_HINT}`,
@@ -281,6 +281,7 @@ export class VerifiedWebhookTrigger implements INodeType {
 			async verifiedWebhookApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 				return testCredential({ displayName: 'the sender', credential: CREDENTIAL }, credential.data);
 			},
+			verifiedWebhooksRedisApiTest: redisCredentialTest,
 		},
 	};
 

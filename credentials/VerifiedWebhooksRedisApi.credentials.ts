@@ -12,7 +12,7 @@ export class VerifiedWebhooksRedisApi implements ICredentialType {
 
 	icon = { light: 'file:../nodes/VerifiedWebhookTrigger/verifiedwebhook.svg', dark: 'file:../nodes/VerifiedWebhookTrigger/verifiedwebhook.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/n8n-nodes-verified-webhooks/n8n-nodes-verified-webhooks#dedupe-store';
+	documentationUrl = 'https://github.com/n8n-nodes-verified-webhooks/n8n-nodes-verified-webhooks#queue-mode';
 
 	properties: INodeProperties[] = [
 		{
