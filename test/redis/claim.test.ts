@@ -1,33 +1,26 @@
-/** claimInRedis against a real redis-server (Debian's, installed by apt), on a port in 17000-17499. */
-import { spawn, type ChildProcess } from 'child_process';
-import { existsSync } from 'fs';
+/**
+ * claimInRedis against a real redis-server (Debian's, installed by the redis stage's prepare), on a
+ * free loopback port in 17900-17999 (the queue suite takes 17500-17899).
+ */
+import * as os from 'os';
+import * as path from 'path';
 
 import { claimInRedis, redisConnections, redisTiming } from '../../nodes/shared/redisStore';
+import { freeLoopbackPort, startRedis, type Service } from '../queue/services';
 
-const PORT = 17000 + Math.floor(Math.random() * 400);
-const BIN = '/usr/bin/redis-server';
-let server: ChildProcess | undefined;
+let redis: Service | undefined;
+let PORT = 0;
 const now = () => Date.now();
 const opts = { windowMs: 60_000, waitMs: 300, now };
 
 beforeAll(async () => {
-	if (!existsSync(BIN)) throw new Error('redis-server missing: apt-get install -y redis-server');
-	server = spawn(BIN, ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-	for (let i = 0; i < 50; i++) {
-		try {
-			const c = await redisConnections.link({ host: '127.0.0.1', port: PORT });
-			if ((await c.client.call('PING')) === 'PONG') return;
-		} catch {
-			// not up yet
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error('redis-server did not start');
-});
+	redis = await startRedis(path.join(os.tmpdir(), `vw-redis-claim-${process.pid}`), { from: 17900, to: 17999 });
+	PORT = redis.port;
+}, 60_000);
 
 afterAll(async () => {
 	await redisConnections.closeAll();
-	server?.kill('SIGTERM');
+	await redis?.stop();
 });
 
 test('claim, promote, duplicate, cancel, concurrent claims, pending expiry', async () => {
@@ -56,7 +49,9 @@ test('claim, promote, duplicate, cancel, concurrent claims, pending expiry', asy
 });
 
 test('Redis unreachable: unreachable, nothing claimed', async () => {
-	const dead = (await redisConnections.link({ host: '127.0.0.1', port: PORT + 1 })).client;
+	// a port nothing listens on (checked free by the same helper)
+	const deadPort = await freeLoopbackPort(17900, 17999, [PORT]);
+	const dead = (await redisConnections.link({ host: '127.0.0.1', port: deadPort })).client;
 	const claim = await claimInRedis(dead, 'k4', opts);
 	expect(claim.status).toBe('unreachable');
 });
