@@ -3,8 +3,8 @@
  * `n8n webhook` processes over a real Postgres and Redis (test/queue/services.ts, Debian's
  * packages, installed by scripts/stages/queue.mjs), this package installed in each user folder as
  * Community Nodes installs it (scripts/n8n/queue.ts). Workflow: BuzzBip Trigger → No Operation,
- * once per Dedupe Store the build declares (the Redis store's cases run when its credential is in
- * the built package). Events are the load test's (test/e2e/loadEvents.ts), signed as BuzzBip signs
+ * once per Dedupe Store (the default, and Redis with the package's Verified Webhooks Redis API
+ * credential). Events are the load test's (test/e2e/loadEvents.ts), signed as BuzzBip signs
  * them (packages/cli `prepareRequest`), each sent twice to different webhook processes:
  * - the retry to the other process ~1 s after the first copy was answered (20 events in flight;
  *   for the default store also one event at a time);
@@ -60,25 +60,25 @@ interface Store {
 }
 
 /**
- * Whether the build under test declares the Redis store's credential (dist/, as n8n loads it):
- * its cases run exactly when the package a user would install offers the store.
+ * The build under test (dist/, as n8n loads it) must declare the Redis store's credential: the
+ * package a user installs offers the store, and the suite runs its cases.
  */
-function buildOffersRedisStore(): boolean {
+function expectBuildOffersRedisStore(): void {
 	const root = path.resolve(__dirname, '..', '..');
 	const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { n8n: { credentials: string[] } };
-	return manifest.n8n.credentials.some((file) => {
+	const declared = manifest.n8n.credentials.some((file) => {
 		const full = path.join(root, file);
 		if (!fs.existsSync(full)) return false;
 		const exported = require(full) as Record<string, new () => { name: string }>;
 		return Object.values(exported).some((Class) => typeof Class === 'function' && new Class().name === REDIS_CREDENTIAL);
 	});
+	if (!declared) throw new Error(`the build declares no ${REDIS_CREDENTIAL} credential (npm run build first)`);
 }
 
 const STORES: Store[] = [
 	{ value: 'n8n', label: 'This n8n (default)', workflowId: 'vwQueueStoreN8n1', webhookId: '5e1f0000-0000-4000-8000-00000000a171', sharedClaims: false },
-	...(buildOffersRedisStore() ? [{ value: 'redis' as const, label: 'Redis', workflowId: 'vwQueueStoreRds1', webhookId: '5e1f0000-0000-4000-8000-00000000a172', sharedClaims: true }] : []),
+	{ value: 'redis', label: 'Redis', workflowId: 'vwQueueStoreRds1', webhookId: '5e1f0000-0000-4000-8000-00000000a172', sharedClaims: true },
 ];
-if (STORES.length === 1) process.stderr.write(`[queue] the build declares no ${REDIS_CREDENTIAL} credential: the Redis store's cases are not run\n`);
 
 const CREDENTIAL_ID = 'vwQueueCredBzBp1';
 const REDIS_CREDENTIAL_ID = 'vwQueueCredRds01';
@@ -323,6 +323,7 @@ function writeFigures(): void {
 }
 
 beforeAll(async () => {
+	expectBuildOffersRedisStore();
 	postgres = await startPostgres(path.join(WORK, 'postgres'), { from: 17500, to: 17519 });
 	redis = await startRedis(path.join(WORK, 'redis'), { from: 17520, to: 17539 });
 	cluster = await QueueCluster.create({
