@@ -8,13 +8,27 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/**/*.test.ts'],
-			testPathIgnorePatterns: ['<rootDir>/test/e2e/'],
+			testPathIgnorePatterns: ['<rootDir>/test/e2e/', '<rootDir>/test/redis/', '<rootDir>/test/queue/'],
 		},
 		{
 			displayName: 'e2e',
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+		},
+		{
+			// n8n in queue mode over a real Postgres and Redis (scripts/stages/queue.mjs installs Debian's when missing)
+			displayName: 'queue',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/queue/**/*.queue.test.ts'],
+		},
+		{
+			// a real redis-server (scripts/stages/redis.mjs installs Debian's when missing)
+			displayName: 'redis',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/redis/**/*.test.ts'],
 		},
 	],
 };

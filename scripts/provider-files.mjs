@@ -38,7 +38,7 @@ export class ${n.nodeClass} extends providerTrigger(${n.camel}) implements INode
 		...buildDescription(${n.camel}),
 		icon: { light: 'file:${n.icon}', dark: 'file:${n.darkIcon}' },
 		subtitle: '${SUBTITLE}',
-		credentials: [{ name: '${n.credentialName}', required: true, testedBy: '${n.credentialName}Test' }],
+		credentials: [{ name: '${n.credentialName}', required: true, testedBy: '${n.credentialName}Test' }, { name: 'verifiedWebhooksRedisApi', required: false, testedBy: 'verifiedWebhooksRedisApiTest', displayOptions: { show: { 'options.dedupeStore': ['redis'] } } }],
 	};
 }
 `;

@@ -9,6 +9,6 @@ export class ApiRtcTrigger extends providerTrigger(apiRtc) implements INodeType 
 		...buildDescription(apiRtc),
 		icon: { light: 'file:apirtc.svg', dark: 'file:apirtc.dark.svg' },
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
-		credentials: [{ name: 'apiRtcApi', required: true, testedBy: 'apiRtcApiTest' }],
+		credentials: [{ name: 'apiRtcApi', required: true, testedBy: 'apiRtcApiTest' }, { name: 'verifiedWebhooksRedisApi', required: false, testedBy: 'verifiedWebhooksRedisApiTest', displayOptions: { show: { 'options.dedupeStore': ['redis'] } } }],
 	};
 }

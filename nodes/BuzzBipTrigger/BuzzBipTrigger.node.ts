@@ -9,6 +9,6 @@ export class BuzzBipTrigger extends providerTrigger(buzzBip) implements INodeTyp
 		...buildDescription(buzzBip),
 		icon: { light: 'file:buzzbip.svg', dark: 'file:buzzbip.dark.svg' },
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
-		credentials: [{ name: 'buzzBipApi', required: true, testedBy: 'buzzBipApiTest' }],
+		credentials: [{ name: 'buzzBipApi', required: true, testedBy: 'buzzBipApiTest' }, { name: 'verifiedWebhooksRedisApi', required: false, testedBy: 'verifiedWebhooksRedisApiTest', displayOptions: { show: { 'options.dedupeStore': ['redis'] } } }],
 	};
 }

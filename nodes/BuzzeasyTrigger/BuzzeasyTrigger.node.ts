@@ -9,6 +9,6 @@ export class BuzzeasyTrigger extends providerTrigger(buzzeasy) implements INodeT
 		...buildDescription(buzzeasy),
 		icon: { light: 'file:buzzeasy.svg', dark: 'file:buzzeasy.dark.svg' },
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
-		credentials: [{ name: 'buzzeasyApi', required: true, testedBy: 'buzzeasyApiTest' }],
+		credentials: [{ name: 'buzzeasyApi', required: true, testedBy: 'buzzeasyApiTest' }, { name: 'verifiedWebhooksRedisApi', required: false, testedBy: 'verifiedWebhooksRedisApiTest', displayOptions: { show: { 'options.dedupeStore': ['redis'] } } }],
 	};
 }

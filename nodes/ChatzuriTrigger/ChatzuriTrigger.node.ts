@@ -9,6 +9,6 @@ export class ChatzuriTrigger extends providerTrigger(chatzuri) implements INodeT
 		...buildDescription(chatzuri),
 		icon: { light: 'file:chatzuri.svg', dark: 'file:chatzuri.dark.svg' },
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
-		credentials: [{ name: 'chatzuriApi', required: true, testedBy: 'chatzuriApiTest' }],
+		credentials: [{ name: 'chatzuriApi', required: true, testedBy: 'chatzuriApiTest' }, { name: 'verifiedWebhooksRedisApi', required: false, testedBy: 'verifiedWebhooksRedisApiTest', displayOptions: { show: { 'options.dedupeStore': ['redis'] } } }],
 	};
 }

@@ -9,6 +9,6 @@ export class TracebuzzTrigger extends providerTrigger(tracebuzz) implements INod
 		...buildDescription(tracebuzz),
 		icon: { light: 'file:tracebuzz.svg', dark: 'file:tracebuzz.dark.svg' },
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
-		credentials: [{ name: 'tracebuzzApi', required: true, testedBy: 'tracebuzzApiTest' }],
+		credentials: [{ name: 'tracebuzzApi', required: true, testedBy: 'tracebuzzApiTest' }, { name: 'verifiedWebhooksRedisApi', required: false, testedBy: 'verifiedWebhooksRedisApiTest', displayOptions: { show: { 'options.dedupeStore': ['redis'] } } }],
 	};
 }

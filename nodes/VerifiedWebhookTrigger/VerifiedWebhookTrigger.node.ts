@@ -11,7 +11,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { manualWebhookMethods, passDelivery, testCredential, triggerDescription } from '../shared/createTrigger';
+import { manualWebhookMethods, passDelivery, redisCredentialTest, testCredential, triggerDescription } from '../shared/createTrigger';
 import { handleWebhook, refuse, surfaceRefusal } from '../shared/pipeline';
 import { PROVIDERS } from '../shared/providers';
 import { DEFAULT_TOLERANCE_SECONDS, PRESETS, type Source } from './presets';
@@ -103,7 +103,7 @@ export class VerifiedWebhookTrigger implements INodeType {
 		// n8n's lint reads these three in the node file itself
 		icon: { light: 'file:verifiedwebhook.svg', dark: 'file:verifiedwebhook.dark.svg' },
 		subtitle: SUBTITLE,
-		credentials: [{ name: 'verifiedWebhookApi', required: true, testedBy: 'verifiedWebhookApiTest' }],
+		credentials: [{ name: 'verifiedWebhookApi', required: true, testedBy: 'verifiedWebhookApiTest' }, { name: 'verifiedWebhooksRedisApi', required: false, testedBy: 'verifiedWebhooksRedisApiTest', displayOptions: { show: { 'options.dedupeStore': ['redis'] } } }],
 		properties: verifiedWebhookProperties(),
 	};
 
@@ -112,6 +112,7 @@ export class VerifiedWebhookTrigger implements INodeType {
 			async verifiedWebhookApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 				return testCredential({ displayName: 'the sender', credential: CREDENTIAL }, credential.data);
 			},
+			verifiedWebhooksRedisApiTest: redisCredentialTest,
 		},
 	};
 

@@ -18,9 +18,18 @@ import {
 import { providerFiles, type ProviderDefinition } from './definition';
 import { optionsCollection } from './options';
 import { handleWebhook, SAMPLE_WEBHOOK, surfaceRefusal } from './pipeline';
+import { REDIS_CREDENTIAL, testRedisCredential } from './redisStore';
 
 export function credentialTestName(definition: ProviderDefinition): string {
 	return `${definition.credential.name}Test`;
+}
+
+/** The credential test of the Redis credential (every trigger has it). */
+export const REDIS_CREDENTIAL_TEST = `${REDIS_CREDENTIAL}Test`;
+
+/** The Redis credential's test, a method of every trigger. */
+export async function redisCredentialTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	return await testRedisCredential(credential.data);
 }
 
 /**
@@ -118,7 +127,12 @@ export function triggerDescription(node: {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Event', UNRECOGNIZED_OUTPUT_LABEL],
-		credentials: [{ name: node.credential, required: true, testedBy: `${node.credential}Test` }],
+		// the Redis credential of the "Dedupe Store: Redis" option (redisStore.ts): optional, and shown
+		// (and given to the node by n8n) only while that option is Redis. n8n resolves a credential's
+		// displayOptions against the node's parameters with a dotted path (n8n-workflow's
+		// displayParameter, lodash get), in the editor and when the node asks for it (n8n-core's
+		// getCredentials), so `options.dedupeStore` reads inside the Options collection.
+		credentials: [{ name: node.credential, required: true, testedBy: `${node.credential}Test` }, { name: REDIS_CREDENTIAL, required: false, testedBy: REDIS_CREDENTIAL_TEST, displayOptions: { show: { 'options.dedupeStore': ['redis'] } } }],
 		webhooks: [
 			{
 				name: 'default',
@@ -217,6 +231,7 @@ export function providerTrigger(definition: ProviderDefinition): new () => Requi
 				): Promise<INodeCredentialTestResult> {
 					return testCredential(definition, credential.data);
 				},
+				[REDIS_CREDENTIAL_TEST]: redisCredentialTest,
 			},
 		};
 

@@ -8,6 +8,8 @@ export interface TriggerOptions {
 	deduplicate?: boolean;
 	dedupeWindowHours?: number;
 	dedupeMaxEntries?: number;
+	/** Where delivery keys are claimed: this process's memory and static data, or a Redis shared by every process. */
+	dedupeStore?: 'n8n' | 'redis';
 	maxEventAgeMinutes?: number;
 	onUnrecognized?: 'route' | 'reject';
 	includeRawBody?: boolean;
@@ -39,6 +41,25 @@ export function optionsCollection(providerName: string): INodeProperties {
 				typeOptions: { minValue: 100 },
 				default: DEFAULT_DEDUPE_MAX_ENTRIES,
 				description: 'How many recent deliveries are remembered; past this, the oldest are forgotten first',
+			},
+			{
+				displayName: 'Dedupe Store',
+				name: 'dedupeStore',
+				type: 'options',
+				default: 'n8n',
+				options: [
+					{
+						name: 'Memory and Static Data (One Process)',
+						value: 'n8n',
+						description: "In this n8n process's memory and the workflow's static data: exactly once when one n8n process receives the webhooks",
+					},
+					{
+						name: 'Redis',
+						value: 'redis',
+						description: 'Claimed in Redis (a Verified Webhooks Redis credential): exactly once across several n8n processes receiving webhooks (queue mode with webhook processes)',
+					},
+				],
+				description: 'Where a delivery is remembered. Use Redis when more than one n8n process receives this webhook.',
 			},
 			{
 				displayName: 'Dedupe Window (Hours)',

@@ -37,6 +37,8 @@ export interface StartOptions {
 	owner?: Owner;
 	/** More variables for n8n (they win over the defaults). */
 	env?: Record<string, string>;
+	/** The n8n command to run (default `start`; queue mode also runs `worker` and `webhook`). */
+	command?: 'start' | 'worker' | 'webhook';
 }
 
 export interface ExitInfo {
@@ -115,13 +117,13 @@ export async function runN8nCli(n8n: N8nInstall, args: string[], options: CliOpt
 	return run(n8n.node.bin, [n8n.n8nBin, ...args], { cwd: options.userFolder, env, quiet: true, logFile: options.logFile, label: `n8n ${args[0]}` });
 }
 
-/** Starts `n8n start` in its own process group with its output in `logFile`. */
+/** Starts `n8n start` (or `options.command`) in its own process group with its output in `logFile`. */
 export function startN8n(n8n: N8nInstall, options: StartOptions): N8nProcess {
-	const { port, userFolder, logFile = path.join(userFolder, 'n8n.log') } = options;
+	const { port, userFolder, logFile = path.join(userFolder, 'n8n.log'), command = 'start' } = options;
 	fs.mkdirSync(userFolder, { recursive: true });
 	const env = n8nEnv(n8n, options);
 	const out = fs.openSync(logFile, 'a');
-	const child = childProcess.spawn(n8n.node.bin, [n8n.n8nBin, 'start'], { cwd: userFolder, env, detached: true, stdio: ['ignore', out, out] });
+	const child = childProcess.spawn(n8n.node.bin, [n8n.n8nBin, command], { cwd: userFolder, env, detached: true, stdio: ['ignore', out, out] });
 	fs.closeSync(out);
 	const pid = child.pid;
 	if (pid === undefined) throw new Error(`could not start n8n (${n8n.n8nBin})`);

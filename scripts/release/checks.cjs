@@ -99,17 +99,21 @@ function checkNodeTarballFiles(files) {
 	return problems;
 }
 
-/** A per-service package: exactly one trigger node and one credential, in the n8n field and in the tarball. */
+/**
+ * A per-service package: exactly one trigger node, and two credentials: its provider's and the
+ * Redis dedupe store's (`…RedisApi`), in the n8n field and in the tarball.
+ */
 function checkSingleService(pkg, files) {
 	const problems = [];
 	const nodes = pkg.n8n?.nodes ?? [];
 	const credentials = pkg.n8n?.credentials ?? [];
+	const isRedis = (f) => /RedisApi\.credentials\.js$/.test(f);
 	if (nodes.length !== 1) problems.push(`n8n.nodes names ${nodes.length} nodes, not 1`);
-	if (credentials.length !== 1) problems.push(`n8n.credentials names ${credentials.length} credentials, not 1`);
+	if (credentials.length !== 2 || credentials.filter(isRedis).length !== 1) problems.push(`n8n.credentials names ${credentials.length} credentials, not 2 (the provider's and the Redis store's)`);
 	const nodeFiles = files.filter((f) => f.endsWith('.node.js'));
 	const credentialFiles = files.filter((f) => f.endsWith('.credentials.js'));
 	if (nodeFiles.length !== 1) problems.push(`the tarball holds ${nodeFiles.length} node files`);
-	if (credentialFiles.length !== 1) problems.push(`the tarball holds ${credentialFiles.length} credential files`);
+	if (credentialFiles.length !== 2 || credentialFiles.filter(isRedis).length !== 1) problems.push(`the tarball holds ${credentialFiles.length} credential files, not 2 (the provider's and the Redis store's)`);
 	return problems;
 }
 

@@ -16,7 +16,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,15 @@ let status = 1;
 try {
 	for (const item of ['package.json', 'tsconfig.json', 'nodes', 'credentials']) cpSync(path.join(root, item), path.join(scratch, item), { recursive: true });
 	cpSync(path.join(dir, 'node_modules', '@n8n', 'node-cli', 'dist', 'template', 'templates', 'shared', 'default', 'eslint.config.mjs'), path.join(scratch, 'eslint.config.mjs'));
-	symlinkSync(path.join(dir, 'node_modules'), path.join(scratch, 'node_modules'), 'dir');
+	// node-cli's tree, plus what a checkout of this package also has installed: the devDependencies
+	// its sources import (ioredis, n8n's own Redis client: see nodes/shared/redisStore.ts), which
+	// n8n's lint resolves (import-x/no-unresolved) and allows (devDependencies are "bundled")
+	mkdirSync(path.join(scratch, 'node_modules'));
+	for (const entry of readdirSync(path.join(dir, 'node_modules'))) symlinkSync(path.join(dir, 'node_modules', entry), path.join(scratch, 'node_modules', entry));
+	for (const imported of ['ioredis']) {
+		const target = path.join(scratch, 'node_modules', imported);
+		if (!existsSync(target)) symlinkSync(path.join(root, 'node_modules', imported), target, 'dir');
+	}
 	const version = JSON.parse(readFileSync(path.join(dir, 'node_modules', '@n8n', 'node-cli', 'package.json'), 'utf8')).version;
 	log(`n8n-node lint (@n8n/node-cli ${version}) on package.json, nodes/, credentials/ with n8n's default eslint config`);
 	const result = spawnSync(bin, ['lint'], { cwd: scratch, stdio: 'inherit', env: { ...process.env, CI: 'true' } });

@@ -29,6 +29,15 @@ const require = createRequire(import.meta.url);
 
 export const PACKAGE_PREFIX = 'n8n-nodes-verified-webhooks-';
 
+/**
+ * The Redis dedupe store's credential, which every trigger offers: each per-service package carries
+ * it too, renamed like its provider credential (`verifiedWebhooksRedisApi` becomes
+ * `verifiedWebhooksChatzuriRedisApi`), so that packages installed side by side define no
+ * credential type twice. The packages that import ioredis (n8n's own, found through NODE_PATH)
+ * list it in devDependencies, as the all-in-one does: n8n's scanner allows those imports.
+ */
+export const REDIS_CREDENTIAL = { className: 'VerifiedWebhooksRedisApi', name: 'verifiedWebhooksRedisApi' };
+
 function pascal(name) {
 	return `${name[0].toUpperCase()}${name.slice(1)}`;
 }
@@ -77,12 +86,15 @@ export function serviceEntry(service, credentialClass) {
 		// trigger's verifiedWebhookApi → VerifiedWebhooksGenericApi
 		const base = service.id === 'generic' ? 'Generic' : pascal(service.credentialName.replace(/Api$/, ''));
 		const newCredentialClass = `VerifiedWebhooks${base}Api`;
+		const newRedisCredentialClass = `VerifiedWebhooks${base}RedisApi`;
 		return {
 			...service,
 			name: `${PACKAGE_PREFIX}${service.id}`,
 			credentialClass,
 			newCredentialClass,
 			newCredentialName: `${newCredentialClass[0].toLowerCase()}${newCredentialClass.slice(1)}`,
+			newRedisCredentialClass,
+			newRedisCredentialName: `${newRedisCredentialClass[0].toLowerCase()}${newRedisCredentialClass.slice(1)}`,
 		};
 	}
 }
@@ -122,30 +134,41 @@ function replaceLiteral(text, from, to) {
 export function writeServiceSources(root, service, srcDir) {
 	const nodeEntry = `nodes/${service.nodeClass}/${service.nodeClass}.node.ts`;
 	const credentialEntry = `credentials/${service.credentialClass}.credentials.ts`;
-	const sources = importClosure(root, [nodeEntry, credentialEntry]);
-	let renamed = 0;
+	const redisEntry = `credentials/${REDIS_CREDENTIAL.className}.credentials.ts`;
+	const sources = importClosure(root, [nodeEntry, credentialEntry, redisEntry]);
+	const renames = [
+		{ from: service.credentialName, to: service.newCredentialName, entry: credentialEntry, fromClass: service.credentialClass, toClass: service.newCredentialClass, count: 0 },
+		{ from: REDIS_CREDENTIAL.name, to: service.newRedisCredentialName, entry: redisEntry, fromClass: REDIS_CREDENTIAL.className, toClass: service.newRedisCredentialClass, count: 0 },
+	];
+	// the Redis credential shows the provider credential's icon (the generic trigger's is not in the package)
+	const iconLine = /^\ticon = .*$/m;
+	const providerIcon = readFileSync(path.join(root, credentialEntry), 'utf8').match(iconLine)?.[0];
+	if (!providerIcon) throw new Error(`${credentialEntry} has no icon line`);
 	for (const source of sources) {
 		let text = readFileSync(path.join(root, source), 'utf8');
 		let target = source;
-		const named = replaceLiteral(text, service.credentialName, service.newCredentialName);
-		text = named.text;
-		renamed += named.count;
-		// the credential test's name, as a string (testedBy) or as the method's own name
-		text = text.replace(new RegExp(`\\b${service.credentialName}Test\\b`, 'g'), () => {
-			renamed++;
-			return `${service.newCredentialName}Test`;
-		});
-		if (source === credentialEntry) {
-			const classPattern = new RegExp(`export class ${service.credentialClass}\\b`);
-			if (!classPattern.test(text)) throw new Error(`${source} does not declare class ${service.credentialClass}`);
-			text = text.replace(classPattern, `export class ${service.newCredentialClass}`);
-			target = `credentials/${service.newCredentialClass}.credentials.ts`;
+		if (source === redisEntry) text = text.replace(iconLine, providerIcon);
+		for (const rename of renames) {
+			const named = replaceLiteral(text, rename.from, rename.to);
+			text = named.text;
+			rename.count += named.count;
+			// the credential test's name, as a string (testedBy) or as the method's own name
+			text = text.replace(new RegExp(`\\b${rename.from}Test\\b`, 'g'), () => {
+				rename.count++;
+				return `${rename.to}Test`;
+			});
+			if (source === rename.entry) {
+				const classPattern = new RegExp(`export class ${rename.fromClass}\\b`);
+				if (!classPattern.test(text)) throw new Error(`${source} does not declare class ${rename.fromClass}`);
+				text = text.replace(classPattern, `export class ${rename.toClass}`);
+				target = `credentials/${rename.toClass}.credentials.ts`;
+			}
 		}
 		mkdirSync(path.dirname(path.join(srcDir, target)), { recursive: true });
 		writeFileSync(path.join(srcDir, target), text);
 	}
 	// the credential's name, the node's credentials[].name and (where spelled) the definition's name
-	if (renamed < 2) throw new Error(`${service.name}: the credential type ${service.credentialName} was renamed in only ${renamed} place(s)`);
+	for (const rename of renames) if (rename.count < 2) throw new Error(`${service.name}: the credential type ${rename.from} was renamed in only ${rename.count} place(s)`);
 	// icons beside the node, as the all-in-one package has them (its credential's icon points there)
 	for (const file of readdirSync(path.join(root, 'nodes', service.nodeClass))) {
 		if (/\.(svg|png)$/.test(file)) cpSync(path.join(root, 'nodes', service.nodeClass, file), path.join(srcDir, 'nodes', service.nodeClass, file));
@@ -178,10 +201,12 @@ export function serviceManifest(rootPkg, service) {
 		n8n: {
 			n8nNodesApiVersion: 1,
 			strict: true,
-			credentials: [`dist/credentials/${service.newCredentialClass}.credentials.js`],
+			credentials: [`dist/credentials/${service.newCredentialClass}.credentials.js`, `dist/credentials/${service.newRedisCredentialClass}.credentials.js`],
 			nodes: [`dist/nodes/${service.nodeClass}/${service.nodeClass}.node.js`],
 		},
 		peerDependencies: { 'n8n-workflow': '*' },
+		// the Redis dedupe store's client is n8n's own (redisStore.ts): imported, never installed
+		devDependencies: { ioredis: rootPkg.devDependencies.ioredis },
 	};
 }
 

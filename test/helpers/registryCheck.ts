@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from 'util';
 
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
-import { buildDescription, credentialTestName } from '../../nodes/shared/createTrigger';
+import { buildDescription, credentialTestName, REDIS_CREDENTIAL_TEST } from '../../nodes/shared/createTrigger';
 import { credentialType } from '../../nodes/shared/credential';
 import { providerFiles, type RegisteredProvider } from '../../nodes/shared/definition';
 import { PROVIDERS } from '../../nodes/shared/providers';
@@ -24,6 +24,9 @@ const exists = (file: string) => existsSync(join(ROOT, file));
 
 /** The nodes and credentials of the package that are not a provider's. */
 export const GENERIC = { node: 'VerifiedWebhookTrigger', credential: 'VerifiedWebhookApi' };
+
+/** The credential every trigger offers for the Redis dedupe store (nodes/shared/createTrigger.ts redisCredentialDescription). */
+export const REDIS = { credential: 'VerifiedWebhooksRedisApi' };
 
 /** The most lines a node file has: the stub new-provider writes, plus room for a comment. */
 export const MAX_NODE_FILE_LINES = 20;
@@ -53,6 +56,7 @@ export function providerProblems(id: string, definition: RegisteredProvider, pkg
 		}
 		const testedBy = node.value.description.credentials?.[0]?.testedBy;
 		if (testedBy !== credentialTestName(definition) || typeof node.value.methods?.credentialTest?.[testedBy as string] !== 'function') say(`${files.nodeFile}: no credential test named ${credentialTestName(definition)}`);
+		if (typeof node.value.methods?.credentialTest?.[REDIS_CREDENTIAL_TEST] !== 'function') say(`${files.nodeFile}: no credential test named ${REDIS_CREDENTIAL_TEST} (the Redis credential's)`);
 		const lines = read(files.nodeFile).trimEnd().split('\n').length;
 		if (lines > MAX_NODE_FILE_LINES) say(`${files.nodeFile} has ${lines} lines: a node file is the stub that spreads buildDescription (at most ${MAX_NODE_FILE_LINES})`);
 	}
@@ -112,14 +116,16 @@ export function orphanProblems(): string[] {
 	const n8n = manifest();
 	const all = Object.values(PROVIDERS).map((definition) => providerFiles(definition));
 	const generic = { node: `dist/nodes/${GENERIC.node}/${GENERIC.node}.node.js`, credential: `dist/credentials/${GENERIC.credential}.credentials.js` };
+	const redis = `dist/credentials/${REDIS.credential}.credentials.js`;
+	if (!n8n.credentials.includes(redis)) problems.push(`package.json n8n.credentials lacks ${redis} (the Redis dedupe store's credential, offered by every trigger)`);
 	for (const entry of n8n.nodes) if (entry !== generic.node && !all.some((files) => files.distNode === entry)) problems.push(`package.json n8n.nodes has ${entry}, which no registered provider has (nodes/shared/providers.ts)`);
-	for (const entry of n8n.credentials) if (entry !== generic.credential && !all.some((files) => files.distCredential === entry)) problems.push(`package.json n8n.credentials has ${entry}, which no registered provider has (nodes/shared/providers.ts)`);
+	for (const entry of n8n.credentials) if (entry !== generic.credential && entry !== redis && !all.some((files) => files.distCredential === entry)) problems.push(`package.json n8n.credentials has ${entry}, which no registered provider has (nodes/shared/providers.ts)`);
 	for (const folder of readdirSync(join(ROOT, 'nodes'))) {
 		if (folder === 'shared' || folder === GENERIC.node) continue;
 		if (!all.some((files) => files.nodeFolder === `nodes/${folder}`)) problems.push(`nodes/${folder} belongs to no registered provider (nodes/shared/providers.ts)`);
 	}
 	for (const file of readdirSync(join(ROOT, 'credentials'))) {
-		if (file === `${GENERIC.credential}.credentials.ts`) continue;
+		if (file === `${GENERIC.credential}.credentials.ts` || file === `${REDIS.credential}.credentials.ts`) continue;
 		if (!all.some((files) => files.credentialFile === `credentials/${file}`)) problems.push(`credentials/${file} belongs to no registered provider (nodes/shared/providers.ts)`);
 	}
 	return problems;

@@ -17,6 +17,8 @@ export interface FakeRequestInit {
 
 export interface FakeNodeInit {
 	credentials?: IDataObject | null;
+	/** The data of one credential type, by its name, instead of `credentials` (the Redis credential's). */
+	credentialsByType?: Record<string, IDataObject>;
 	parameters?: IDataObject;
 	/** Shared between calls to simulate one workflow; reload it from a JSON copy to simulate a restart. */
 	staticData?: IDataObject;
@@ -114,7 +116,7 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 	for (const credential of description.credentials ?? []) {
 		credentials[credential.name] = { id: 'credential-1', name: 'Test credential' };
 		// as n8n stores it: JSON (encrypted), so `undefined` fields are gone once decrypted
-		stored.set(`credential-1:${credential.name}`, JSON.stringify(init.credentials ?? {}));
+		stored.set(`credential-1:${credential.name}`, JSON.stringify(init.credentialsByType?.[credential.name] ?? init.credentials ?? {}));
 	}
 	const triggerNode: INode = {
 		id: init.nodeId ?? 'node-1',

@@ -34,7 +34,7 @@ function nodePackage(overrides: Manifest = {}): Manifest {
 			n8nNodesApiVersion: 1,
 			strict: true,
 			nodes: ['dist/nodes/ChatzuriTrigger/ChatzuriTrigger.node.js'],
-			credentials: ['dist/credentials/VerifiedWebhooksChatzuriApi.credentials.js'],
+			credentials: ['dist/credentials/VerifiedWebhooksChatzuriApi.credentials.js', 'dist/credentials/VerifiedWebhooksChatzuriRedisApi.credentials.js'],
 		},
 		peerDependencies: { 'n8n-workflow': '*' },
 		...overrides,
@@ -52,6 +52,7 @@ const FILES = [
 	'dist/nodes/shared/pipeline.js',
 	'dist/nodes/shared/core/verify.js',
 	'dist/credentials/VerifiedWebhooksChatzuriApi.credentials.js',
+	'dist/credentials/VerifiedWebhooksChatzuriRedisApi.credentials.js',
 ];
 
 function problems(pkg: Manifest, files = FILES, kind: 'node' | 'cli' = 'node'): Problems {
@@ -140,8 +141,21 @@ describe('checkNodeTarballFiles', () => {
 });
 
 describe('checkSingleService', () => {
-	it('passes exactly one node and one credential', () => {
+	it('passes exactly one node, its credential and the Redis store\'s', () => {
 		expect(checks.checkSingleService(nodePackage(), FILES)).toEqual([]);
+	});
+
+	it('fails a package without the Redis store\'s credential, or with a second provider credential instead', () => {
+		const pkg = nodePackage();
+		const n8n = pkg.n8n as { credentials: string[] };
+		n8n.credentials = [n8n.credentials[0]];
+		const files = FILES.filter((f) => !f.endsWith('RedisApi.credentials.js'));
+		expect(checks.checkSingleService(pkg, files)).toEqual([
+			"n8n.credentials names 1 credentials, not 2 (the provider's and the Redis store's)",
+			"the tarball holds 1 credential files, not 2 (the provider's and the Redis store's)",
+		]);
+		n8n.credentials = [n8n.credentials[0], 'dist/credentials/VerifiedWebhooksBuzzBipApi.credentials.js'];
+		expect(checks.checkSingleService(pkg, [...files, 'dist/credentials/VerifiedWebhooksBuzzBipApi.credentials.js'])).toHaveLength(2);
 	});
 
 	it('fails two nodes, in the n8n field and in the tarball', () => {

@@ -78,8 +78,8 @@ function rejected(reason: string): Outcome {
  * retries, rather than a "duplicate" that would lose the event if the host then failed to store the first.
  */
 const BUSY_BODY = { error: 'busy', reason: 'an earlier delivery of this event is still being stored: retry later' };
-function busy(): Outcome {
-	return { kind: 'reply', status: 503, body: { ...BUSY_BODY }, headers: { 'Retry-After': '5' } };
+function busy(reason?: string): Outcome {
+	return { kind: 'reply', status: 503, body: reason === undefined ? { ...BUSY_BODY } : { error: 'busy', reason }, headers: { 'Retry-After': '5' } };
 }
 
 /** The body of a 200 answer: the provider's fixed one (Chatzuri), else `{ status, ...extra }`. */
@@ -383,7 +383,7 @@ export async function processDelivery(definition: ProviderDefinition, request: D
 		const check = host.record(deliveryKey);
 		const delivery = check instanceof Promise ? await check : check;
 		if (delivery.duplicate) return reply(200, acknowledgement(definition, 'duplicate'));
-		if (delivery.busy) return busy();
+		if (delivery.busy) return busy(delivery.reason);
 
 		// 5. emit
 		const item = buildItem(received, deliveryKey, { output: 'event', described });
@@ -409,7 +409,7 @@ async function unrecognized(definition: ProviderDefinition, received: Received, 
 	const check = host.record(deliveryKey);
 	const delivery = check instanceof Promise ? await check : check;
 	if (delivery.duplicate) return reply(200, acknowledgement(definition, 'duplicate'));
-	if (delivery.busy) return busy();
+	if (delivery.busy) return busy(delivery.reason);
 	// the raw body is what lets a person recover anything: always on this output
 	const item = buildItem(received, deliveryKey, {
 		output: 'unrecognized',

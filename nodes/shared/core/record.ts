@@ -39,8 +39,11 @@ export interface Recorded {
 export type DeliveryCheck =
 	| { duplicate: true; busy?: undefined }
 	| { duplicate: false; busy?: undefined; recorded?: Recorded }
-	/** A delivery of this key is still in flight after `inFlightWait.ms`: answer a status providers retry. */
-	| { duplicate: false; busy: true };
+	/**
+	 * A delivery of this key is still in flight after `inFlightWait.ms`, or (`reason`) a shared
+	 * store could not be asked: answer a status providers retry.
+	 */
+	| { duplicate: false; busy: true; reason?: string };
 
 const DUPLICATE: DeliveryCheck = { duplicate: true };
 const BUSY: DeliveryCheck = { duplicate: false, busy: true };
@@ -77,6 +80,32 @@ export function recordIn(
 	return answer(decision.status === 'new' ? new Delivery(decision.ticket, store, persistence) : decision.status);
 }
 
+/**
+ * A store shared by several processes (the Redis store, ../redisStore.ts): it claims a key
+ * atomically where every process sees it, so it needs neither this process's memory nor the
+ * host's persisted form. Its ticket is committed when the host has stored the run, cancelled
+ * when it could not; it never throws, "unavailable" when it could not be asked.
+ */
+export interface SharedStore {
+	claim(key: string, options: { windowMs: number; waitMs: number; now(): number }): Promise<SharedClaim>;
+}
+
+export type SharedClaim =
+	| { status: 'new'; ticket: { commit(): void; cancel(): void } }
+	| { status: 'duplicate' }
+	/** Claimed by a delivery still in flight at the end of the wait. */
+	| { status: 'busy' }
+	/** Nothing was claimed: nothing may start. */
+	| { status: 'unavailable'; reason: string };
+
+/** `recordIn` for a shared store: the same answers, the same record (without a persisted form). */
+export async function recordInShared(store: SharedStore, options: TriggerOptions, key: string): Promise<DeliveryCheck> {
+	if (options.deduplicate === false) return NOT_CHECKED;
+	const claim = await store.claim(key, { windowMs: dedupeWindowMs(options), waitMs: inFlightWait.ms, now });
+	if (claim.status === 'unavailable') return { duplicate: false, busy: true, reason: claim.reason };
+	return answer(claim.status === 'new' ? new Delivery(claim.ticket, undefined, undefined) : claim.status);
+}
+
 function answer(outcome: Delivery | 'duplicate' | 'busy'): DeliveryCheck {
 	if (outcome === 'duplicate') return DUPLICATE;
 	if (outcome === 'busy') return BUSY;
@@ -86,15 +115,15 @@ function answer(outcome: Delivery | 'duplicate' | 'busy'): DeliveryCheck {
 /** One recorded delivery (a class rather than closures: one object per request). */
 class Delivery implements Recorded {
 	constructor(
-		private readonly ticket: DeliveryTicket,
-		private readonly store: DedupeStore,
+		private readonly ticket: Pick<DeliveryTicket, 'commit' | 'cancel'>,
+		private readonly store: DedupeStore | undefined,
 		private readonly persistence: Persistence | undefined,
 	) {}
 
 	persist(): void {
 		// the host has stored the run: this key may be saved now, and is, by this save
 		this.ticket.commit();
-		this.persistence?.save(this.store.toPersisted());
+		if (this.store && this.persistence) this.persistence.save(this.store.toPersisted());
 	}
 
 	settle(status: number): void {
