@@ -100,6 +100,11 @@ export class N8nHarness {
 		return this.process.url;
 	}
 
+	/** The pid of the running n8n, which is also its process group's id (n8n starts detached). */
+	get pid(): number | undefined {
+		return this.process?.pid;
+	}
+
 	/** The n8n version running (or to run). */
 	get version(): string {
 		return this.n8n.version;
