@@ -32,9 +32,9 @@ import { performance } from 'node:perf_hooks';
 import { PROVIDERS } from '../../nodes/shared/providers';
 import { buildSample, serialSource } from '../../packages/cli/src/samples';
 import { prepareRequest, type PreparedRequest } from '../../packages/cli/src/send';
-import { N8nHarness, log, uniqueTag, waitFor, type Execution, type HttpResponse, type WorkflowSpec } from '../n8n';
+import { N8nHarness, log, uniqueTag, waitFor, type HttpResponse, type WorkflowSpec } from '../n8n';
 import { e2eTargets, type E2eTarget } from '../providers';
-import { DEFAULT_SHARES, planMix, processGroupCpuSeconds, runMix, seededRandom, tally, type ExecutionRecord, type Forgery, type MixPlan, type MixShares, type PlannedRequest, type SideFigures } from './mixedLoad';
+import { DEFAULT_SHARES, LAST_NODE, planMix, readExecution, processGroupCpuSeconds, runMix, seededRandom, tally, type ExecutionRecord, type Forgery, type MixPlan, type MixShares, type PlannedRequest, type SideFigures } from './mixedLoad';
 
 export type Side = 'diy' | 'ours' | 'bare';
 const SIDES: Side[] = ['diy', 'ours', 'bare'];
@@ -80,7 +80,7 @@ export interface MixedResult {
 
 const CRYPTO_CREDENTIAL = 'vwMixedCrypto001';
 const HEADER_CREDENTIAL = 'vwMixedHeader001';
-const NOOP = 'No Operation';
+const NOOP = LAST_NODE;
 
 interface SideTarget {
 	workflowId: string;
@@ -306,23 +306,6 @@ async function settle(n8n: N8nHarness, workflowId: string, afterId: number): Pro
 	);
 }
 
-/** The event an execution carried (the first node's first item) and whether No Operation ran with an item. */
-export function readExecution(execution: Execution, firstNode: string): ExecutionRecord {
-	const runData = execution.data?.resultData.runData ?? {};
-	const first = runData[firstNode]?.[0]?.data?.main ?? [];
-	const item = first.find((branch) => branch && branch.length > 0)?.[0]?.json as Record<string, any> | undefined;
-	const key = item?.body?.id ?? item?.data?.id ?? item?.eventId;
-	const end = runData[NOOP]?.[0]?.data?.main?.[0];
-	return {
-		id: execution.id,
-		key: key === undefined || key === null ? undefined : String(key),
-		completed: Array.isArray(end) && end.length > 0,
-		status: execution.status,
-		startedAt: execution.startedAt ? Date.parse(execution.startedAt) : undefined,
-		stoppedAt: execution.stoppedAt ? Date.parse(execution.stoppedAt) : undefined,
-	};
-}
-
 async function runSide(n8n: N8nHarness, provider: string, side: Side, target: SideTarget, options: MixedOptions, lazy: boolean): Promise<SideResult> {
 	const plan = planMix(options.events, options.shares, FORGERIES[provider], seededRandom(options.seed));
 	const url = `${n8n.url}/webhook/${target.path}`;
@@ -352,7 +335,7 @@ async function runSide(n8n: N8nHarness, provider: string, side: Side, target: Si
 	};
 	log(
 		`mixed: ${provider} ${side}${lazy ? ' (lazy)' : ''}: ${figures.completedEvents}/${figures.genuineEvents} events completed, ${figures.completedPerSecond.toFixed(1)}/s, p50 ${figures.p50.toFixed(0)} ms p99 ${figures.p99.toFixed(0)} ms, ` +
-			`forged executions ${figures.forgedExecutions}, run twice ${figures.runTwice}, lost ${figures.lost}, executions ${figures.executions} (failed ${figures.failedExecutions}, unidentified ${figures.unidentified}), CPU ${cpuSeconds.toFixed(1)} s (${(result.cpuPerCompletedEvent * 1000).toFixed(0)} ms/event); answers ${JSON.stringify(figures.statuses)}`,
+			`forged executions ${figures.forgedExecutions}, run twice ${figures.runTwice} (${JSON.stringify(figures.runTwiceBy)}), lost ${figures.lost}, executions ${figures.executions} (failed ${figures.failedExecutions}, unidentified ${figures.unidentified}), CPU ${cpuSeconds.toFixed(1)} s (${(result.cpuPerCompletedEvent * 1000).toFixed(0)} ms/event); answers ${JSON.stringify(figures.statuses)}`,
 	);
 	return result;
 }
@@ -427,7 +410,7 @@ export function mixedTable(result: MixedResult): string {
 			.map(([code, n]) => `${code}×${n}`)
 			.join(' ');
 		lines.push(
-			`| ${r.provider} | ${SIDE_NAMES[r.side]} | ${r.lazy ? 'lazy isolates' : 'default'} | ${r.workflow} | **${fmt(f.completedPerSecond)}** | ${fmt(f.p50, 0)} / ${fmt(f.p99, 0)} | ${f.forgedExecutions} of ${r.plan.forged}${f.forgedCompleted ? ` (${f.forgedCompleted} to the end)` : ''} | ${f.runTwice}${f.extraRuns > f.runTwice ? ` (${f.extraRuns} extra runs)` : ''} | ${f.lost} | ${fmt(r.cpuPerCompletedEvent, 3)} | ${f.completedEvents} / ${f.genuineEvents} | ${f.executions} / ${f.requests} | ${forgedAnswers} |`,
+			`| ${r.provider} | ${SIDE_NAMES[r.side]} | ${r.lazy ? 'lazy isolates' : 'default'} | ${r.workflow} | **${fmt(f.completedPerSecond)}** | ${fmt(f.p50, 0)} / ${fmt(f.p99, 0)} | ${f.forgedExecutions} of ${r.plan.forged}${f.forgedCompleted ? ` (${f.forgedCompleted} to the end)` : ''} | ${f.runTwice}${f.runTwice ? ` (${f.runTwiceBy.sequentialRetry} of ${r.plan.sequentialRetries} retried after the answer, ${f.runTwiceBy.concurrentRetry} of ${r.plan.concurrentRetries} racing${f.extraRuns > f.runTwice ? `; ${f.extraRuns} extra runs` : ''})` : ''} | ${f.lost} | ${fmt(r.cpuPerCompletedEvent, 3)} | ${f.completedEvents} / ${f.genuineEvents} | ${f.executions} / ${f.requests} | ${forgedAnswers} |`,
 		);
 	}
 	return lines.join('\n');

@@ -172,6 +172,38 @@ export async function runMix(jobs: Job[], concurrency: number, gap: number, send
 	});
 }
 
+/** The last node of every workflow of the bench. */
+export const LAST_NODE = 'No Operation';
+
+/** An execution as n8n's public API gives it (the fields read here). */
+export interface ApiExecution {
+	id: string;
+	status: string;
+	startedAt?: string;
+	stoppedAt?: string | null;
+	data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }> | null> } }>> } };
+}
+
+/**
+ * The event an execution carried (the id in the first item its first node output: `body.id` for a
+ * Webhook node, `data.id` or `eventId` for our triggers) and whether the last node ran with an item.
+ */
+export function readExecution(execution: ApiExecution, firstNode: string): ExecutionRecord {
+	const runData = execution.data?.resultData.runData ?? {};
+	const first = runData[firstNode]?.[0]?.data?.main ?? [];
+	const item = first.find((branch) => branch && branch.length > 0)?.[0]?.json as Record<string, any> | undefined;
+	const key = item?.body?.id ?? item?.data?.id ?? item?.eventId;
+	const end = runData[LAST_NODE]?.[0]?.data?.main?.[0];
+	return {
+		id: execution.id,
+		key: key === undefined || key === null ? undefined : String(key),
+		completed: Array.isArray(end) && end.length > 0,
+		status: execution.status,
+		startedAt: execution.startedAt ? Date.parse(execution.startedAt) : undefined,
+		stoppedAt: execution.stoppedAt ? Date.parse(execution.stoppedAt) : undefined,
+	};
+}
+
 /** What one execution did, as read back from n8n. */
 export interface ExecutionRecord {
 	id: string;
@@ -194,6 +226,8 @@ export interface SideFigures {
 	completedExecutions: number;
 	/** Genuine events whose last node ran more than once. */
 	runTwice: number;
+	/** Of those, by the kind of retry the event had in the load. */
+	runTwiceBy: { sequentialRetry: number; concurrentRetry: number };
 	/** The executions beyond the first for those events. */
 	extraRuns: number;
 	/** Genuine events answered 2xx at least once that never reached the last node. */
@@ -255,12 +289,17 @@ export function tally(records: SentRecord[], executions: ExecutionRecord[], keys
 	}
 	const acknowledged = new Set<number>();
 	for (const r of records) if (r.role !== 'forged' && r.status >= 200 && r.status < 300) acknowledged.add(r.index);
+	const retryKind = new Map<number, Role>();
+	for (const r of records) if (r.role === 'sequentialRetry' || r.role === 'concurrentRetry') retryKind.set(r.index, r.role);
 	let runTwice = 0;
 	let extraRuns = 0;
-	for (const count of completions.values())
+	const runTwiceBy = { sequentialRetry: 0, concurrentRetry: 0 };
+	for (const [event, count] of completions)
 		if (count > 1) {
 			runTwice++;
 			extraRuns += count - 1;
+			const kind = retryKind.get(event);
+			if (kind === 'sequentialRetry' || kind === 'concurrentRetry') runTwiceBy[kind]++;
 		}
 	let lost = 0;
 	for (const event of acknowledged) if (!completions.has(event)) lost++;
@@ -277,6 +316,7 @@ export function tally(records: SentRecord[], executions: ExecutionRecord[], keys
 		completedEvents: completions.size,
 		completedExecutions,
 		runTwice,
+		runTwiceBy,
 		extraRuns,
 		lost,
 		neverAcknowledged: keys.genuine.length - acknowledged.size,
