@@ -9,8 +9,8 @@
  *   (x-api-key) → Remove Duplicates (the work item's `id`) → No Operation.
  * - `ours`: the BuzzBip / Buzzeasy Trigger → No Operation.
  * - `bare`: n8n's Webhook node (no authentication, answers at once) → No Operation.
- * - `ours-lazy` (and any side listed in --lazy-sides): the same workflows after a restart of the
- *   same n8n with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true.
+ * - the sides listed in --lazy-sides (default ours and diy): the same workflows after a restart of
+ *   the same n8n with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true.
  *
  * Every side gets the same plan (scripts/bench/mixedLoad.ts, one seed): genuine new events, retries
  * of some of them after their answer, retries of others racing the original, forged requests; each
@@ -18,8 +18,8 @@
  * every execution is read back through n8n's public API: which event it carried (the first node's
  * output) and whether it reached No Operation.
  *
- *   npx tsx scripts/bench/mixed.ts [--events=150] [--concurrency=20] [--providers=buzzbip,buzzeasy]
- *     [--sides=diy,ours,bare] [--lazy-sides=ours] [--seed=18] [--json=out.json]
+ *   npx tsx scripts/bench/mixed.ts [--events=120] [--concurrency=20] [--providers=buzzbip,buzzeasy]
+ *     [--sides=diy,ours,bare] [--lazy-sides=ours,diy] [--seed=18] [--size=1024] [--json=out.json]
  *
  * Run after `npm run build` (the harness packs dist/); `npm run bench -- --mixed` does both and
  * writes the table into BENCHMARKS.md.
@@ -382,12 +382,14 @@ export async function main(options: MixedOptions): Promise<MixedResult> {
 	const results: SideResult[] = [];
 	try {
 		for (const { provider, targets } of perProvider) await warmUp(n8n, provider, targets, options.sides);
-		for (const { provider, targets } of perProvider) for (const side of options.sides) results.push(await runSide(n8n, provider, side, targets.get(side)!, options, false));
+		// the sides in turn, the order reversed for every other provider (the machine's load drifts)
+		const inTurn = (sides: Side[], i: number) => (i % 2 === 0 ? sides : [...sides].reverse());
+		for (const [i, { provider, targets }] of perProvider.entries()) for (const side of inTurn(options.sides, i)) results.push(await runSide(n8n, provider, side, targets.get(side)!, options, false));
 		if (options.lazySides.length) {
 			log(`mixed: n8n restarted with ${JSON.stringify(LAZY_ENV)}`);
 			await n8n.restart(undefined, LAZY_ENV);
 			for (const { provider, targets } of perProvider) await warmUp(n8n, provider, targets, options.lazySides);
-			for (const { provider, targets } of perProvider) for (const side of options.lazySides) results.push(await runSide(n8n, provider, side, targets.get(side)!, options, true));
+			for (const [i, { provider, targets }] of perProvider.entries()) for (const side of inTurn(options.lazySides, i)) results.push(await runSide(n8n, provider, side, targets.get(side)!, options, true));
 		}
 	} finally {
 		await n8n.stop();
@@ -442,10 +444,10 @@ export function optionsFromArgs(): MixedOptions {
 			.map((s) => s.trim())
 			.filter(Boolean);
 	const sides = list('sides', SIDES.join(',')) as Side[];
-	const lazySides = list('lazy-sides', 'ours') as Side[];
+	const lazySides = list('lazy-sides', 'ours,diy') as Side[];
 	for (const s of [...sides, ...lazySides]) if (!SIDES.includes(s)) throw new Error(`unknown side ${s} (known: ${SIDES.join(', ')})`);
 	return {
-		events: Number(arg('events', '150')),
+		events: Number(arg('events', '120')),
 		concurrency: Number(arg('concurrency', '20')),
 		providers: list('providers', 'buzzbip,buzzeasy'),
 		sides,
@@ -462,7 +464,8 @@ if (require.main === module) {
 			console.log(mixedLoadLine(result));
 			console.log(mixedTable(result));
 			const out = arg('json', '');
-			if (out) fs.writeFileSync(out, JSON.stringify(result, null, 2));
+			// the tables rendered here, for run.cjs (plain JS) to put into BENCHMARKS.md
+			if (out) fs.writeFileSync(out, JSON.stringify({ ...result, render: { mixedTable: mixedTable(result), mixedLoadLine: mixedLoadLine(result) } }, null, 2));
 			console.log(`mixed part: ${result.elapsedS.toFixed(0)} s (setup ${result.setupS.toFixed(0)} s)`);
 		})
 		.catch((err) => {
