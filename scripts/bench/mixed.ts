@@ -406,7 +406,8 @@ export function mixedTable(result: MixedResult): string {
 		'| provider | side | n8n setting | workflow | genuine events completed / s | p50 / p99 answer ms | executions started by forged requests | events run twice | events lost (2xx, never completed) | CPU s of n8n per genuine event | events completed / genuine | executions / requests | answers to forged requests |',
 		'| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
 	];
-	for (const r of result.results) {
+	const rank = (r: SideResult) => result.options.providers.indexOf(r.provider) * 100 + (r.lazy ? 10 : 0) + SIDES.indexOf(r.side);
+	for (const r of [...result.results].sort((a, b) => rank(a) - rank(b))) {
 		const f = r.figures;
 		const forgedAnswers = Object.entries(f.statuses.forged)
 			.map(([code, n]) => `${code}×${n}`)
