@@ -10,7 +10,13 @@
  * - `ours`: the BuzzBip / Buzzeasy Trigger → No Operation.
  * - `bare`: n8n's Webhook node (no authentication, answers at once) → No Operation.
  * - the sides listed in --lazy-sides (default ours and diy): the same workflows after a restart of
- *   the same n8n with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true.
+ *   the same n8n with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true; those in --noskip-sides (default
+ *   none) once more with N8N_EXPRESSION_ENGINE_ALLOW_WEBHOOK_ISOLATE_SKIP=false.
+ *
+ * Each side runs --rounds times per setting, the sides in turn, their order reversed from one
+ * round to the next (and from one provider to the next), so that the drift of a shared machine's
+ * load falls on every side alike; every side is warmed up alike first. n8n runs with /metrics on,
+ * and each round reads how many expression isolates n8n acquired while it ran.
  *
  * Every side gets the same plan (scripts/bench/mixedLoad.ts, one seed): genuine new events, retries
  * of some of them after their answer, retries of others racing the original, forged requests; each
@@ -19,7 +25,10 @@
  * output) and whether it reached No Operation.
  *
  *   npx tsx scripts/bench/mixed.ts [--events=120] [--concurrency=20] [--providers=buzzbip,buzzeasy]
- *     [--sides=diy,ours,bare] [--lazy-sides=ours,diy] [--seed=18] [--size=1024] [--json=out.json]
+ *     [--sides=diy,ours,bare] [--lazy-sides=ours,diy] [--noskip-sides=] [--rounds=2] [--seed=18] [--size=1024] [--json=out.json]
+ *
+ * An empty list (`--sides=`, `--lazy-sides=`) leaves that setting out: `--providers=buzzbip
+ * --sides=diy,ours --lazy-sides= --events=40 --rounds=1` is a short run of two sides.
  *
  * Run after `npm run build` (the harness packs dist/); `npm run bench -- --mixed` does both and
  * writes the table into BENCHMARKS.md.
@@ -32,13 +41,28 @@ import { performance } from 'node:perf_hooks';
 import { PROVIDERS } from '../../nodes/shared/providers';
 import { buildSample, serialSource } from '../../packages/cli/src/samples';
 import { prepareRequest, type PreparedRequest } from '../../packages/cli/src/send';
-import { N8nHarness, log, uniqueTag, waitFor, type HttpResponse, type WorkflowSpec } from '../n8n';
+import { N8nHarness, httpRequest, log, uniqueTag, waitFor, type HttpResponse, type WorkflowSpec } from '../n8n';
 import { e2eTargets, type E2eTarget } from '../providers';
-import { DEFAULT_SHARES, LAST_NODE, planMix, readExecution, processGroupCpuSeconds, runMix, seededRandom, tally, type ExecutionRecord, type Forgery, type MixPlan, type MixShares, type PlannedRequest, type SideFigures } from './mixedLoad';
+import { DEFAULT_SHARES, LAST_NODE, planMix, promCounter, readExecution, processGroupCpuSeconds, runMix, seededRandom, tally, tallyRounds, type Forgery, type MixPlan, type MixShares, type PlannedRequest, type Round, type SideFigures } from './mixedLoad';
 
 export type Side = 'diy' | 'ours' | 'bare';
 const SIDES: Side[] = ['diy', 'ours', 'bare'];
-const LAZY_ENV = { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' };
+
+/**
+ * The n8n settings a side can be measured in: n8n's defaults; lazy isolates (an expression
+ * isolate only when an expression is evaluated); and n8n's own Webhook node denied its skip of
+ * the webhook phase's isolate (as every other node is), the control that shows what that skip is worth.
+ */
+export type Setting = 'default' | 'lazy' | 'noskip';
+const SETTINGS: Setting[] = ['default', 'lazy', 'noskip'];
+export const SETTING_ENV: Record<Setting, Record<string, string>> = {
+	default: {},
+	lazy: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
+	noskip: { N8N_EXPRESSION_ENGINE_ALLOW_WEBHOOK_ISOLATE_SKIP: 'false' },
+};
+/** Prometheus' /metrics on, for the count of expression isolates (n8n's `expression.pool.acquired`). */
+const METRICS_ENV = { N8N_METRICS: 'true' };
+const ISOLATES_METRIC = 'n8n_expression_pool_acquired_total';
 
 /** The providers this bench knows how to build a do-it-yourself workflow for, and how each is forged. */
 const FORGERIES: Record<string, Forgery[]> = { buzzbip: ['wrongKey', 'alteredBody'], buzzeasy: ['wrongKey', 'noKey'] };
@@ -49,6 +73,10 @@ export interface MixedOptions {
 	providers: string[];
 	sides: Side[];
 	lazySides: Side[];
+	/** Sides measured once more with N8N_EXPRESSION_ENGINE_ALLOW_WEBHOOK_ISOLATE_SKIP=false (none by default). */
+	noskipSides: Side[];
+	/** Rounds per side and setting, the order of the sides reversed from one round to the next. */
+	rounds: number;
 	seed: number;
 	shares: MixShares;
 	/** Body size to pad the genuine events' text field to (bytes). */
@@ -58,12 +86,22 @@ export interface MixedOptions {
 export interface SideResult {
 	provider: string;
 	side: Side;
+	setting: Setting;
+	/** setting === 'lazy' (read by older readers of the JSON). */
 	lazy: boolean;
 	workflow: string;
+	/** The plan of one round (every round has the same). */
 	plan: MixPlan['counts'];
+	rounds: number;
+	/** Every round together (see tallyRounds). */
 	figures: SideFigures;
+	/** Genuine events completed per second, round by round. */
+	perRoundRates: number[];
 	cpuSeconds: number;
 	cpuPerCompletedEvent: number;
+	/** Expression isolates n8n acquired (created) while the side ran, and per genuine event completed. */
+	isolates: number;
+	isolatesPerCompletedEvent: number;
 	maxInFlight: number;
 }
 
@@ -306,13 +344,29 @@ async function settle(n8n: N8nHarness, workflowId: string, afterId: number): Pro
 	);
 }
 
-async function runSide(n8n: N8nHarness, provider: string, side: Side, target: SideTarget, options: MixedOptions, lazy: boolean): Promise<SideResult> {
+async function isolatesOf(n8n: N8nHarness): Promise<number> {
+	const res = await httpRequest(`${n8n.url}/metrics`, {});
+	const value = res.status === 200 ? promCounter(res.body, ISOLATES_METRIC) : undefined;
+	// before the first acquisition the counter may not be listed yet
+	return value ?? 0;
+}
+
+interface RoundResult {
+	round: Round;
+	cpuSeconds: number;
+	isolates: number;
+	maxInFlight: number;
+	plan: MixPlan;
+}
+
+async function runRound(n8n: N8nHarness, provider: string, side: Side, target: SideTarget, options: MixedOptions, setting: Setting, roundNo: number): Promise<RoundResult> {
 	const plan = planMix(options.events, options.shares, FORGERIES[provider], seededRandom(options.seed));
 	const url = `${n8n.url}/webhook/${target.path}`;
 	const { genuine, forged, keys } = buildRequests(provider, plan, url, uniqueTag(), options.size);
 	const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
 	const before = await newestExecutionId(n8n, target.workflowId);
 	const pid = n8n.pid!;
+	const isolatesBefore = await isolatesOf(n8n);
 	const cpuBefore = cpuOf(pid);
 	const startedAtMs = Date.now();
 	const send = (r: PlannedRequest) => post(agent, url, r.role === 'forged' ? forged[r.index] : genuine[r.index]);
@@ -320,24 +374,42 @@ async function runSide(n8n: N8nHarness, provider: string, side: Side, target: Si
 	agent.destroy();
 	await settle(n8n, target.workflowId, before);
 	const cpuSeconds = cpuOf(pid) - cpuBefore;
+	const isolates = (await isolatesOf(n8n)) - isolatesBefore;
 	const executions = (await n8n.executions(target.workflowId, { includeData: true, afterId: before })).map((e) => readExecution(e, target.firstNode));
-	const figures = tally(records, executions, keys, startedAtMs, elapsedMs);
-	const result: SideResult = {
+	const round: Round = { records, executions, keys, startedAtMs, elapsedMs };
+	const f = tally(records, executions, keys, startedAtMs, elapsedMs);
+	const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
+	log(
+		`mixed: ${provider} ${side} (${setting}) round ${roundNo + 1}/${options.rounds}: ${f.completedEvents}/${f.genuineEvents} events completed, ${f.completedPerSecond.toFixed(1)}/s, p50 ${ms(f.p50)} ms p99 ${ms(f.p99)} ms ` +
+			`(p50 original ${ms(f.p50ByRole.original)}, retry after the answer ${ms(f.p50ByRole.sequentialRetry)}, racing retry ${ms(f.p50ByRole.concurrentRetry)}, forged ${ms(f.p50ByRole.forged)}), ` +
+			`forged executions ${f.forgedExecutions}, run twice ${f.runTwice} (${JSON.stringify(f.runTwiceBy)}), lost ${f.lost}, executions ${f.executions} (failed ${f.failedExecutions}, unidentified ${f.unidentified}), ` +
+			`CPU ${cpuSeconds.toFixed(1)} s (${f.completedEvents ? ((cpuSeconds / f.completedEvents) * 1000).toFixed(0) : '–'} ms/event), isolates ${isolates}; answers ${JSON.stringify(f.statuses)}; load ${os.loadavg()[0].toFixed(2)}`,
+	);
+	return { round, cpuSeconds, isolates, maxInFlight, plan };
+}
+
+/** The rounds of one side in one setting, as one result. */
+function sideResult(provider: string, side: Side, setting: Setting, target: SideTarget, rounds: RoundResult[]): SideResult {
+	const figures = tallyRounds(rounds.map((r) => r.round));
+	const cpuSeconds = rounds.reduce((sum, r) => sum + r.cpuSeconds, 0);
+	const isolates = rounds.reduce((sum, r) => sum + r.isolates, 0);
+	const { perRound, ...all } = figures;
+	return {
 		provider,
 		side,
-		lazy,
+		setting,
+		lazy: setting === 'lazy',
 		workflow: target.description,
-		plan: plan.counts,
-		figures,
+		plan: rounds[0].plan.counts,
+		rounds: rounds.length,
+		figures: all,
+		perRoundRates: perRound.map((f) => f.completedPerSecond),
 		cpuSeconds,
-		cpuPerCompletedEvent: figures.completedEvents > 0 ? cpuSeconds / figures.completedEvents : NaN,
-		maxInFlight,
+		cpuPerCompletedEvent: all.completedEvents > 0 ? cpuSeconds / all.completedEvents : NaN,
+		isolates,
+		isolatesPerCompletedEvent: all.completedEvents > 0 ? isolates / all.completedEvents : NaN,
+		maxInFlight: Math.max(...rounds.map((r) => r.maxInFlight)),
 	};
-	log(
-		`mixed: ${provider} ${side}${lazy ? ' (lazy)' : ''}: ${figures.completedEvents}/${figures.genuineEvents} events completed, ${figures.completedPerSecond.toFixed(1)}/s, p50 ${figures.p50.toFixed(0)} ms p99 ${figures.p99.toFixed(0)} ms, ` +
-			`forged executions ${figures.forgedExecutions}, run twice ${figures.runTwice} (${JSON.stringify(figures.runTwiceBy)}), lost ${figures.lost}, executions ${figures.executions} (failed ${figures.failedExecutions}, unidentified ${figures.unidentified}), CPU ${cpuSeconds.toFixed(1)} s (${(result.cpuPerCompletedEvent * 1000).toFixed(0)} ms/event); answers ${JSON.stringify(figures.statuses)}`,
-	);
-	return result;
 }
 
 /** Sends a few genuine events to each side (JIT, caches, the Remove Duplicates row): not measured. */
@@ -377,19 +449,33 @@ export async function main(options: MixedOptions): Promise<MixedResult> {
 			ready: (res: HttpResponse) => (side === 'ours' ? res.status === 401 : side === 'diy' && t.description.includes('Header Auth') ? res.status === 403 : res.status === 200),
 		})),
 	);
-	const n8n = await N8nHarness.create({ port: Number(process.env.BENCH_N8N_PORT || 18500), workflows: perProvider.flatMap((p) => p.specs), credentials, readiness });
+	const n8n = await N8nHarness.create({ port: Number(process.env.BENCH_N8N_PORT || 18500), workflows: perProvider.flatMap((p) => p.specs), credentials, readiness, env: METRICS_ENV });
 	const setupS = (performance.now() - started) / 1000;
 	const results: SideResult[] = [];
+	const phases = ([
+		['default', options.sides],
+		['lazy', options.lazySides],
+		['noskip', options.noskipSides],
+	] as Array<[Setting, Side[]]>).filter(([, sides]) => sides.length > 0);
+	let running: Setting = 'default';
 	try {
-		for (const { provider, targets } of perProvider) await warmUp(n8n, provider, targets, options.sides);
-		// the sides in turn, the order reversed for every other provider (the machine's load drifts)
-		const inTurn = (sides: Side[], i: number) => (i % 2 === 0 ? sides : [...sides].reverse());
-		for (const [i, { provider, targets }] of perProvider.entries()) for (const side of inTurn(options.sides, i)) results.push(await runSide(n8n, provider, side, targets.get(side)!, options, false));
-		if (options.lazySides.length) {
-			log(`mixed: n8n restarted with ${JSON.stringify(LAZY_ENV)}`);
-			await n8n.restart(undefined, LAZY_ENV);
-			for (const { provider, targets } of perProvider) await warmUp(n8n, provider, targets, options.lazySides);
-			for (const [i, { provider, targets }] of perProvider.entries()) for (const side of inTurn(options.lazySides, i)) results.push(await runSide(n8n, provider, side, targets.get(side)!, options, true));
+		for (const [setting, sides] of phases) {
+			if (setting !== running) {
+				log(`mixed: n8n restarted with ${JSON.stringify(SETTING_ENV[setting])}`);
+				await n8n.restart(undefined, SETTING_ENV[setting]);
+				running = setting;
+			}
+			for (const { provider, targets } of perProvider) await warmUp(n8n, provider, targets, sides);
+			const rounds = new Map<string, RoundResult[]>();
+			// the sides in turn, the order reversed from one round to the next and from one provider to
+			// the next, so that a drift of the machine's load falls on every side alike
+			for (let round = 0; round < options.rounds; round++)
+				for (const [i, { provider, targets }] of perProvider.entries())
+					for (const side of (round + i) % 2 === 0 ? sides : [...sides].reverse()) {
+						const key = `${provider}:${side}`;
+						rounds.set(key, [...(rounds.get(key) ?? []), await runRound(n8n, provider, side, targets.get(side)!, options, setting, round)]);
+					}
+			for (const { provider, targets } of perProvider) for (const side of sides) results.push(sideResult(provider, side, setting, targets.get(side)!, rounds.get(`${provider}:${side}`)!));
 		}
 	} finally {
 		await n8n.stop();
@@ -398,22 +484,27 @@ export async function main(options: MixedOptions): Promise<MixedResult> {
 }
 
 const SIDE_NAMES: Record<Side, string> = { diy: 'do it yourself', ours: 'our trigger', bare: 'bare Webhook' };
+const SETTING_NAMES: Record<Setting, string> = { default: 'default', lazy: 'lazy isolates', noskip: "no isolate skip for n8n's Webhook node" };
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
 /** The table of BENCHMARKS.md. */
 export function mixedTable(result: MixedResult): string {
 	const lines = [
-		'| provider | side | n8n setting | workflow | genuine events completed / s | p50 / p99 answer ms | executions started by forged requests | events run twice | events lost (2xx, never completed) | CPU s of n8n per genuine event | events completed / genuine | executions / requests | answers to forged requests |',
-		'| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+		'| provider | side | n8n setting | workflow | genuine events completed / s (round by round) | p50 / p99 answer ms | executions started by forged requests | events run twice | events lost (2xx, never completed) | CPU s of n8n per genuine event | expression isolates per genuine event | events completed / genuine | executions / requests | answers to forged requests |',
+		'| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
 	];
-	const rank = (r: SideResult) => result.options.providers.indexOf(r.provider) * 100 + (r.lazy ? 10 : 0) + SIDES.indexOf(r.side);
+	const rank = (r: SideResult) => result.options.providers.indexOf(r.provider) * 100 + SETTINGS.indexOf(r.setting ?? (r.lazy ? 'lazy' : 'default')) * 10 + SIDES.indexOf(r.side);
 	for (const r of [...result.results].sort((a, b) => rank(a) - rank(b))) {
 		const f = r.figures;
 		const forgedAnswers = Object.entries(f.statuses.forged)
 			.map(([code, n]) => `${code}×${n}`)
 			.join(' ');
+		const rounds = r.rounds ?? 1;
+		// the counts of the plan are per round
+		const of = (n: number) => n * rounds;
+		const perRound = rounds > 1 && r.perRoundRates ? ` (${r.perRoundRates.map((x) => fmt(x)).join(' / ')})` : '';
 		lines.push(
-			`| ${r.provider} | ${SIDE_NAMES[r.side]} | ${r.lazy ? 'lazy isolates' : 'default'} | ${r.workflow} | **${fmt(f.completedPerSecond)}** | ${fmt(f.p50, 0)} / ${fmt(f.p99, 0)} | ${f.forgedExecutions} of ${r.plan.forged}${f.forgedCompleted ? ` (${f.forgedCompleted} to the end)` : ''} | ${f.runTwice}${f.runTwice ? ` (${f.runTwiceBy.sequentialRetry} of ${r.plan.sequentialRetries} retried after the answer, ${f.runTwiceBy.concurrentRetry} of ${r.plan.concurrentRetries} racing${f.extraRuns > f.runTwice ? `; ${f.extraRuns} extra runs` : ''})` : ''} | ${f.lost} | ${fmt(r.cpuPerCompletedEvent, 3)} | ${f.completedEvents} / ${f.genuineEvents} | ${f.executions} / ${f.requests} | ${forgedAnswers} |`,
+			`| ${r.provider} | ${SIDE_NAMES[r.side]} | ${SETTING_NAMES[r.setting ?? (r.lazy ? 'lazy' : 'default')]} | ${r.workflow} | **${fmt(f.completedPerSecond)}**${perRound} | ${fmt(f.p50, 0)} / ${fmt(f.p99, 0)} | ${f.forgedExecutions} of ${of(r.plan.forged)}${f.forgedCompleted ? ` (${f.forgedCompleted} to the end)` : ''} | ${f.runTwice}${f.runTwice ? ` (${f.runTwiceBy.sequentialRetry} of ${of(r.plan.sequentialRetries)} retried after the answer, ${f.runTwiceBy.concurrentRetry} of ${of(r.plan.concurrentRetries)} racing${f.extraRuns > f.runTwice ? `; ${f.extraRuns} extra runs` : ''})` : ''} | ${f.lost} | ${fmt(r.cpuPerCompletedEvent, 3)} | ${fmt(r.isolatesPerCompletedEvent, 2)} | ${f.completedEvents} / ${f.genuineEvents} | ${f.executions} / ${f.requests} | ${forgedAnswers} |`,
 		);
 	}
 	return lines.join('\n');
@@ -425,8 +516,9 @@ export function mixedLoadLine(result: MixedResult): string {
 	if (!c) return '';
 	const o = result.options;
 	const pct = (n: number) => `${Math.round((100 * n) / c.requests)} %`;
+	const rounds = o.rounds ?? 1;
 	return (
-		`Per side and provider, ${c.requests} requests at concurrency ${o.concurrency} (seed ${o.seed}, genuine bodies ~${o.size} B): ${c.events} genuine new events (${pct(c.events)} of the requests), ` +
+		`Per side, provider and setting, ${rounds > 1 ? `${rounds} rounds (the order of the sides reversed from one round to the next), each of ` : ''}${c.requests} requests at concurrency ${o.concurrency} (seed ${o.seed}, genuine bodies ~${o.size} B): ${c.events} genuine new events (${pct(c.events)} of the requests), ` +
 		`${c.sequentialRetries} retries sent after the original's answer (${pct(c.sequentialRetries)}; ${Math.round(o.shares.sequentialRetry * 100)} % of the events), ` +
 		`${c.concurrentRetries} retries sent at the same moment as their original (${pct(c.concurrentRetries)}; ${Math.round(o.shares.concurrentRetry * 100)} % of the events), ` +
 		`${c.forged} forged requests (${pct(c.forged)}: BuzzBip half signed with a wrong key, half with the body altered after signing; Buzzeasy half with a wrong key, half with none), each a new event id, all in one shuffled order.`
@@ -446,13 +538,16 @@ export function optionsFromArgs(): MixedOptions {
 			.filter(Boolean);
 	const sides = list('sides', SIDES.join(',')) as Side[];
 	const lazySides = list('lazy-sides', 'ours,diy') as Side[];
-	for (const s of [...sides, ...lazySides]) if (!SIDES.includes(s)) throw new Error(`unknown side ${s} (known: ${SIDES.join(', ')})`);
+	const noskipSides = list('noskip-sides', '') as Side[];
+	for (const s of [...sides, ...lazySides, ...noskipSides]) if (!SIDES.includes(s)) throw new Error(`unknown side ${s} (known: ${SIDES.join(', ')})`);
 	return {
 		events: Number(arg('events', '120')),
 		concurrency: Number(arg('concurrency', '20')),
 		providers: list('providers', 'buzzbip,buzzeasy'),
 		sides,
 		lazySides,
+		noskipSides,
+		rounds: Math.max(1, Math.floor(Number(arg('rounds', '2')))),
 		seed: Number(arg('seed', '18')),
 		shares: { ...DEFAULT_SHARES },
 		size: Number(arg('size', '1024')),

@@ -9,6 +9,7 @@
 
 /** What a request is, in the load. */
 export type Role = 'original' | 'sequentialRetry' | 'concurrentRetry' | 'forged';
+const ROLES: Role[] = ['original', 'sequentialRetry', 'concurrentRetry', 'forged'];
 
 /** How a forged request is made (which ones apply depends on the provider's authentication). */
 export type Forgery = 'wrongKey' | 'alteredBody' | 'noKey';
@@ -244,6 +245,8 @@ export interface SideFigures {
 	failedExecutions: number;
 	p50: number;
 	p99: number;
+	/** The median answer time of each kind of request (NaN for a kind the load had none of). */
+	p50ByRole: Record<Role, number>;
 	/** Answer statuses by role, `status×count`. */
 	statuses: Record<Role, Record<string, number>>;
 	/** From the first request to the last answer or the last execution's end, whichever is later. */
@@ -310,6 +313,8 @@ export function tally(records: SentRecord[], executions: ExecutionRecord[], keys
 	}
 	const wallMs = Math.max(answersEndMs, lastStop > 0 ? lastStop - startedAtMs : 0);
 	const times = records.map((r) => r.ms);
+	const p50ByRole = {} as Record<Role, number>;
+	for (const role of ROLES) p50ByRole[role] = percentile(records.filter((r) => r.role === role).map((r) => r.ms), 50);
 	return {
 		requests: records.length,
 		genuineEvents: keys.genuine.length,
@@ -327,10 +332,67 @@ export function tally(records: SentRecord[], executions: ExecutionRecord[], keys
 		failedExecutions,
 		p50: percentile(times, 50),
 		p99: percentile(times, 99),
+		p50ByRole,
 		statuses,
 		wallMs,
 		completedPerSecond: wallMs > 0 ? completions.size / (wallMs / 1000) : 0,
 	};
+}
+
+/** What one round of a side sent and what n8n did with it: the inputs of `tally`. */
+export interface Round {
+	records: SentRecord[];
+	executions: ExecutionRecord[];
+	keys: { genuine: string[]; forged: string[] };
+	/** Epoch ms of the round's first request. */
+	startedAtMs: number;
+	/** ms from the first request to the last answer. */
+	elapsedMs: number;
+}
+
+/**
+ * The figures of several rounds of one side as one run: every count summed, the answer times of
+ * all rounds together, and events per second over the sum of the rounds' times (the pauses
+ * between rounds, when other sides ran, left out); `perRound` holds each round's own figures.
+ */
+export function tallyRounds(rounds: Round[]): SideFigures & { perRound: SideFigures[] } {
+	if (rounds.length === 0) throw new Error('no rounds to tally');
+	const perRound = rounds.map((r) => tally(r.records, r.executions, r.keys, r.startedAtMs, r.elapsedMs));
+	// one tally of everything, each round's genuine indices moved past the previous rounds' (the keys
+	// are new events in every round, so executions stay with their round)
+	let offset = 0;
+	const records: SentRecord[] = [];
+	const keys = { genuine: [] as string[], forged: [] as string[] };
+	for (const round of rounds) {
+		for (const r of round.records) records.push(r.role === 'forged' ? r : { ...r, index: r.index + offset });
+		keys.genuine.push(...round.keys.genuine);
+		keys.forged.push(...round.keys.forged);
+		offset += round.keys.genuine.length;
+	}
+	const all = tally(
+		records,
+		rounds.flatMap((r) => r.executions),
+		keys,
+		0,
+		0,
+	);
+	const wallMs = perRound.reduce((sum, f) => sum + f.wallMs, 0);
+	return { ...all, wallMs, completedPerSecond: wallMs > 0 ? all.completedEvents / (wallMs / 1000) : 0, perRound };
+}
+
+/**
+ * The sum of a counter in Prometheus' text format (every label set of the metric), or undefined
+ * when the text does not have it.
+ */
+export function promCounter(text: string, name: string): number | undefined {
+	let sum: number | undefined;
+	for (const line of text.split('\n')) {
+		const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+		if (!m || m[1] !== name) continue;
+		const value = Number(m[3]);
+		if (Number.isFinite(value)) sum = (sum ?? 0) + value;
+	}
+	return sum;
 }
 
 /** CPU time (user + system, and that of reaped children) of every process in a process group, in seconds. */

@@ -4,7 +4,7 @@
  * BENCHMARKS.md, between the `bench:start` / `bench:end` markers (the text around them is kept).
  *
  *   node --expose-gc scripts/bench/run.cjs [--quick] [--skip-n8n] [n8n.ts options: --duration=5 --rounds=2 --connections=10 --diagnose --n8n-env=NAME=value]
- *   node scripts/bench/run.cjs --mixed [mixed.ts options: --events=120 --concurrency=20 --providers=buzzbip,buzzeasy --sides=diy,ours,bare --lazy-sides=ours,diy --seed=18]
+ *   node scripts/bench/run.cjs --mixed [mixed.ts options: --events=120 --concurrency=20 --providers=buzzbip,buzzeasy --sides=diy,ours,bare --lazy-sides=ours,diy --noskip-sides= --rounds=2 --seed=18]
  *
  * --mixed runs only the mixed-load bench (mixed.ts: the do-it-yourself workflows, our triggers and
  * the bare Webhook node under one load of new events, retries and forged requests) and writes its
@@ -219,7 +219,7 @@ function printSummary(inproc, n8n) {
 
 function runMixedPart(args) {
 	const json = path.join(os.tmpdir(), `verified-webhooks-mixed-${process.pid}.json`);
-	const passthrough = args.filter((a) => /^--(events|concurrency|providers|sides|lazy-sides|seed|size)=/.test(a));
+	const passthrough = args.filter((a) => /^--(events|concurrency|providers|sides|lazy-sides|noskip-sides|rounds|seed|size)=/.test(a));
 	const tsx = path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs');
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [tsx, path.join(__dirname, 'mixed.ts'), ...passthrough, `--json=${json}`], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -236,26 +236,34 @@ function runMixedPart(args) {
 /** The targets of the mixed-load bench (issue 18), each with where it stands in this run. */
 function mixedTargets(result) {
 	const lines = [];
-	const find = (provider, side, lazy) => result.results.find((r) => r.provider === provider && r.side === side && r.lazy === lazy);
+	const settingOfResult = (r) => r.setting || (r.lazy ? 'lazy' : 'default');
+	const find = (provider, side, setting) => result.results.find((r) => r.provider === provider && r.side === side && settingOfResult(r) === setting);
+	const SETTING_WORDS = {
+		default: "with n8n's defaults",
+		lazy: 'with `N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true`',
+		noskip: 'with `N8N_EXPRESSION_ENGINE_ALLOW_WEBHOOK_ISOLATE_SKIP=false` (control: n8n\'s own Webhook node without its skip)',
+	};
 	for (const provider of result.options.providers) {
-		const diy = find(provider, 'diy', false);
-		const settingOf = (lazy) => (lazy ? 'with `N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true`' : "with n8n's defaults");
-		for (const lazy of [false, true]) {
-			const ours = find(provider, 'ours', lazy);
+		const diy = find(provider, 'diy', 'default');
+		for (const settingName of ['default', 'lazy', 'noskip']) {
+			const ours = find(provider, 'ours', settingName);
 			if (!ours) continue;
-			const setting = settingOf(lazy);
+			const setting = SETTING_WORDS[settingName];
 			const f = ours.figures;
-			// against the do-it-yourself workflow in the same setting, and (lazy) against it with n8n's defaults
-			const against = [...new Set([find(provider, 'diy', lazy), diy].filter(Boolean))];
+			const rounds = ours.perRoundRates && ours.perRoundRates.length > 1 ? ` (round by round ${ours.perRoundRates.map((x) => fmt(x)).join(' / ')})` : '';
+			// against the do-it-yourself workflow in the same setting, and (another setting) against it with n8n's defaults
+			const against = [...new Set([find(provider, 'diy', settingName), diy].filter(Boolean))];
 			for (const other of against) {
 				const ratio = f.completedPerSecond / other.figures.completedPerSecond;
-				lines.push(`${provider}, our trigger ${setting}: genuine events completed per second at least the do-it-yourself workflow's ${settingOf(other.lazy)} (${fmt(other.figures.completedPerSecond)} /s): ${fmt(f.completedPerSecond)} /s, ratio ${fmt(ratio, 2)}: ${verdict(ratio >= 1)}.`);
+				lines.push(`${provider}, our trigger ${setting}: genuine events completed per second at least the do-it-yourself workflow's ${SETTING_WORDS[settingOfResult(other)]} (${fmt(other.figures.completedPerSecond)} /s): ${fmt(f.completedPerSecond)} /s${rounds}, ratio ${fmt(ratio, 2)}: ${verdict(ratio >= 1)}.`);
 			}
-			lines.push(`${provider}, our trigger ${setting}: 0 executions started by forged requests: ${f.forgedExecutions} of ${ours.plan.forged}: ${verdict(f.forgedExecutions === 0)}; 0 events run twice: ${f.runTwice}: ${verdict(f.runTwice === 0)}; events lost: ${f.lost}.`);
+			const n = (count, r) => count * (r.rounds || 1);
+			lines.push(`${provider}, our trigger ${setting}: 0 executions started by forged requests: ${f.forgedExecutions} of ${n(ours.plan.forged, ours)}: ${verdict(f.forgedExecutions === 0)}; 0 events run twice: ${f.runTwice}: ${verdict(f.runTwice === 0)}; events lost: ${f.lost}.`);
 		}
 		if (diy) {
 			const f = diy.figures;
-			lines.push(`${provider}, do it yourself (as measured, no target): ${f.forgedExecutions} of ${diy.plan.forged} forged requests started an execution, ${f.runTwice} of ${diy.plan.sequentialRetries + diy.plan.concurrentRetries} retried events ran twice (${f.runTwiceBy.sequentialRetry} of ${diy.plan.sequentialRetries} retried after the answer, ${f.runTwiceBy.concurrentRetry} of ${diy.plan.concurrentRetries} racing), ${f.lost} lost.`);
+			const r = diy.rounds || 1;
+			lines.push(`${provider}, do it yourself with n8n's defaults (as measured, no target): ${f.forgedExecutions} of ${r * diy.plan.forged} forged requests started an execution, ${f.runTwice} of ${r * (diy.plan.sequentialRetries + diy.plan.concurrentRetries)} retried events ran twice (${f.runTwiceBy.sequentialRetry} of ${r * diy.plan.sequentialRetries} retried after the answer, ${f.runTwiceBy.concurrentRetry} of ${r * diy.plan.concurrentRetries} racing), ${f.lost} lost.`);
 		}
 	}
 	return lines;
@@ -268,7 +276,7 @@ function renderMixed({ when, host, command, result, elapsedS }) {
 		'',
 		`Figures of the run of ${when}, produced by \`${command}\` at commit ${host.commit || 'unknown'}${host.dirty ? ' (with uncommitted changes in nodes/, credentials/ or cli/)' : ''} (${fmt(elapsedS, 0)} s in all, of which ${fmt(result.setupS, 0)} s to install (if not cached), set up and start n8n).`,
 		'',
-		`Machine: ${host.cpu}, ${host.cores} cores, ${fmt(host.memoryGiB, 1)} GiB memory, ${host.os}; n8n ${result.n8nVersion} on Node ${result.nodeVersion}, one n8n for every side (restarted once for the lazy-isolate rows). ` +
+		`Machine: ${host.cpu}, ${host.cores} cores, ${fmt(host.memoryGiB, 1)} GiB memory, ${host.os}; n8n ${result.n8nVersion} on Node ${result.nodeVersion}, one n8n for every side (restarted for each other setting). ` +
 			`Load average before the run ${result.loadBefore.map((l) => fmt(l, 2)).join(' / ')}, after ${result.loadAfter.map((l) => fmt(l, 2)).join(' / ')} (1 / 5 / 15 min).`,
 		'',
 		mixedLoadLine,

@@ -68,6 +68,8 @@ export interface HarnessOptions {
 	workRoot?: string;
 	/** The built package to install (default: the repository packed as it is; run `npm run build` first). */
 	tarball?: string;
+	/** Environment for n8n on every start (e.g. N8N_METRICS=true), beside the harness's own. */
+	env?: Record<string, string>;
 }
 
 export type { HttpResponse, RegisteredPackage };
@@ -131,7 +133,7 @@ export class N8nHarness {
 			userFolder,
 			encryptionKey: randomBytes(24).toString('hex'),
 			owner: { ...DEFAULT_OWNER, passwordHash: bcryptHash(n8n, DEFAULT_OWNER.password) },
-			env: { N8N_LOG_LEVEL: 'info', DB_SQLITE_POOL_SIZE: '2' },
+			env: { N8N_LOG_LEVEL: 'info', DB_SQLITE_POOL_SIZE: '2', ...options.env },
 		};
 		const harness = new this(n8n, userFolder, options, startOptions);
 		await harness.install();

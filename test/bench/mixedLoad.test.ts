@@ -2,7 +2,7 @@
  * The pure parts of the mixed-load bench (scripts/bench/mixedLoad.ts): the plan of the load, the
  * scheduler that sends it, the reading of an execution, and the counting of what a side did.
  */
-import { parseStat, planMix, processGroupCpuSeconds, readExecution, runMix, seededRandom, tally, type ApiExecution, type Answer, type ExecutionRecord, type PlannedRequest, type SentRecord } from '../../scripts/bench/mixedLoad';
+import { parseStat, planMix, processGroupCpuSeconds, promCounter, readExecution, runMix, seededRandom, tally, tallyRounds, type ApiExecution, type Answer, type ExecutionRecord, type PlannedRequest, type SentRecord } from '../../scripts/bench/mixedLoad';
 
 const SHARES = { sequentialRetry: 0.3, concurrentRetry: 0.2, forged: 0.3 };
 
@@ -217,12 +217,69 @@ describe('tally', () => {
 		expect(f.completedPerSecond).toBeCloseTo(0.5, 6);
 		expect(f.p50).toBe(7);
 		expect(f.p99).toBe(20);
+		expect(f.p50ByRole).toEqual({ original: 5, sequentialRetry: 7, concurrentRetry: 20, forged: 3 });
 	});
 
 	it('counts an answer without a status as not acknowledged', () => {
 		const f = tally([{ ...sent('original', 0, 0), error: 'ECONNRESET' }], [], { genuine: ['e0'], forged: [] }, 0, 10);
 		expect(f).toMatchObject({ lost: 0, neverAcknowledged: 1, completedEvents: 0 });
 		expect(f.statuses.original).toEqual({ 'error(ECONNRESET)': 1 });
+	});
+});
+
+describe('tallyRounds', () => {
+	const sent = (role: SentRecord['role'], index: number, status: number, ms = 10): SentRecord => ({ role, index, status, sentAt: 0, answeredAt: ms, ms });
+	const exec = (id: number, key: string, completed: boolean, stoppedAt: number): ExecutionRecord => ({ id: String(id), key, completed, status: 'success', stoppedAt });
+
+	it('sums the rounds as one run: each round keeps its own events, and the rate is over the rounds\' own times, not the pauses between them', () => {
+		// round 1 at t=10 000: two events, the second run twice by its retry; 2 s
+		const one = {
+			records: [sent('original', 0, 200, 100), sent('original', 1, 200, 300), sent('sequentialRetry', 1, 200, 50), sent('forged', 0, 401, 5)],
+			executions: [exec(1, 'a0', true, 11_000), exec(2, 'a1', true, 11_500), exec(3, 'a1', true, 12_000)],
+			keys: { genuine: ['a0', 'a1'], forged: ['fa0'] },
+			startedAtMs: 10_000,
+			elapsedMs: 1_500,
+		};
+		// round 2 a minute later: index 1 is another event (b1), answered 200 and never run: lost; 4 s
+		const two = {
+			records: [sent('original', 0, 200, 200), sent('original', 1, 200, 400), sent('forged', 0, 401, 7)],
+			executions: [exec(4, 'b0', true, 74_000)],
+			keys: { genuine: ['b0', 'b1'], forged: ['fb0'] },
+			startedAtMs: 70_000,
+			elapsedMs: 3_000,
+		};
+		const f = tallyRounds([one, two]);
+		expect(f.perRound.map((r) => r.wallMs)).toEqual([2_000, 4_000]);
+		expect(f.perRound.map((r) => r.completedPerSecond)).toEqual([1, 0.25]);
+		expect(f).toMatchObject({ requests: 7, genuineEvents: 4, completedEvents: 3, runTwice: 1, runTwiceBy: { sequentialRetry: 1, concurrentRetry: 0 }, lost: 1, executions: 4, forgedExecutions: 0, wallMs: 6_000 });
+		expect(f.completedPerSecond).toBeCloseTo(0.5, 9);
+		expect(f.statuses.forged).toEqual({ '401': 2 });
+		expect(f.p50ByRole.original).toBe(200);
+	});
+
+	it('refuses no rounds at all', () => {
+		expect(() => tallyRounds([])).toThrow(/no rounds/);
+	});
+});
+
+describe('promCounter', () => {
+	const text = [
+		'# HELP n8n_expression_pool_acquired_total Isolates acquired',
+		'# TYPE n8n_expression_pool_acquired_total counter',
+		'n8n_expression_pool_acquired_total 412',
+		'n8n_expression_pool_acquired_total_other 5',
+		'n8n_expression_code_cache_hit_total{engine="vm"} 3',
+		'n8n_expression_code_cache_hit_total{engine="quickjs"} 4 1700000000000',
+	].join('\n');
+
+	it('reads a counter without labels, and sums one over its label sets (a timestamp after the value is left out)', () => {
+		expect(promCounter(text, 'n8n_expression_pool_acquired_total')).toBe(412);
+		expect(promCounter(text, 'n8n_expression_code_cache_hit_total')).toBe(7);
+	});
+
+	it('is undefined for a counter the text does not have (never mistaken for one whose name starts the same)', () => {
+		expect(promCounter(text, 'n8n_expression_pool')).toBeUndefined();
+		expect(promCounter('', 'n8n_expression_pool_acquired_total')).toBeUndefined();
 	});
 });
 
