@@ -4,6 +4,11 @@
  * BENCHMARKS.md, between the `bench:start` / `bench:end` markers (the text around them is kept).
  *
  *   node --expose-gc scripts/bench/run.cjs [--quick] [--skip-n8n] [n8n.ts options: --duration=5 --rounds=2 --connections=10 --diagnose --n8n-env=NAME=value]
+ *   node scripts/bench/run.cjs --mixed [mixed.ts options: --events=120 --concurrency=20 --providers=buzzbip,buzzeasy --sides=diy,ours,bare --lazy-sides=ours,diy --noskip-sides= --rounds=2 --seed=18]
+ *
+ * --mixed runs only the mixed-load bench (mixed.ts: the do-it-yourself workflows, our triggers and
+ * the bare Webhook node under one load of new events, retries and forged requests) and writes its
+ * table between the `mixed:start` / `mixed:end` markers (the other figures are kept).
  */
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -17,6 +22,8 @@ const END = '<!-- bench:end -->';
 const TARGETS = { 1024: 2.0, [1024 * 1024]: 1.2 };
 const N8N_TARGET = 0.95;
 const N8N_DEFAULTS = ['--duration=5', '--rounds=2', '--connections=10', '--size=1024'];
+const MIXED_START = '<!-- mixed:start (written by npm run bench -- --mixed: do not edit by hand) -->';
+const MIXED_END = '<!-- mixed:end -->';
 
 const sizeName = (bytes) => (bytes >= 1 << 20 ? `${bytes / (1 << 20)} MiB` : `${bytes / 1024} KiB`);
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
@@ -210,8 +217,103 @@ function printSummary(inproc, n8n) {
 	}
 }
 
+function runMixedPart(args) {
+	const json = path.join(os.tmpdir(), `verified-webhooks-mixed-${process.pid}.json`);
+	const passthrough = args.filter((a) => /^--(events|concurrency|providers|sides|lazy-sides|noskip-sides|rounds|seed|size)=/.test(a));
+	const tsx = path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs');
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [tsx, path.join(__dirname, 'mixed.ts'), ...passthrough, `--json=${json}`], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+		child.on('error', reject);
+		child.on('exit', (code) => {
+			if (code !== 0) return reject(new Error(`scripts/bench/mixed.ts exited with ${code}`));
+			const result = JSON.parse(fs.readFileSync(json, 'utf8'));
+			fs.rmSync(json, { force: true });
+			resolve(result);
+		});
+	});
+}
+
+/** The targets of the mixed-load bench (issue 18), each with where it stands in this run. */
+function mixedTargets(result) {
+	const lines = [];
+	const settingOfResult = (r) => r.setting || (r.lazy ? 'lazy' : 'default');
+	const find = (provider, side, setting) => result.results.find((r) => r.provider === provider && r.side === side && settingOfResult(r) === setting);
+	const SETTING_WORDS = {
+		default: "with n8n's defaults",
+		lazy: 'with `N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true`',
+		noskip: 'with `N8N_EXPRESSION_ENGINE_ALLOW_WEBHOOK_ISOLATE_SKIP=false` (control: n8n\'s own Webhook node without its skip)',
+	};
+	for (const provider of result.options.providers) {
+		const diy = find(provider, 'diy', 'default');
+		for (const settingName of ['default', 'lazy', 'noskip']) {
+			const ours = find(provider, 'ours', settingName);
+			if (!ours) continue;
+			const setting = SETTING_WORDS[settingName];
+			const f = ours.figures;
+			const rounds = ours.perRoundRates && ours.perRoundRates.length > 1 ? ` (round by round ${ours.perRoundRates.map((x) => fmt(x)).join(' / ')})` : '';
+			// against the do-it-yourself workflow in the same setting, and (another setting) against it with n8n's defaults
+			const against = [...new Set([find(provider, 'diy', settingName), diy].filter(Boolean))];
+			for (const other of against) {
+				const ratio = f.completedPerSecond / other.figures.completedPerSecond;
+				lines.push(`${provider}, our trigger ${setting}: genuine events completed per second at least the do-it-yourself workflow's ${SETTING_WORDS[settingOfResult(other)]} (${fmt(other.figures.completedPerSecond)} /s): ${fmt(f.completedPerSecond)} /s${rounds}, ratio ${fmt(ratio, 2)}: ${verdict(ratio >= 1)}.`);
+			}
+			const n = (count, r) => count * (r.rounds || 1);
+			lines.push(`${provider}, our trigger ${setting}: 0 executions started by forged requests: ${f.forgedExecutions} of ${n(ours.plan.forged, ours)}: ${verdict(f.forgedExecutions === 0)}; 0 events run twice: ${f.runTwice}: ${verdict(f.runTwice === 0)}; events lost: ${f.lost}.`);
+		}
+		if (diy) {
+			const f = diy.figures;
+			const r = diy.rounds || 1;
+			lines.push(`${provider}, do it yourself with n8n's defaults (as measured, no target): ${f.forgedExecutions} of ${r * diy.plan.forged} forged requests started an execution, ${f.runTwice} of ${r * (diy.plan.sequentialRetries + diy.plan.concurrentRetries)} retried events ran twice (${f.runTwiceBy.sequentialRetry} of ${r * diy.plan.sequentialRetries} retried after the answer, ${f.runTwiceBy.concurrentRetry} of ${r * diy.plan.concurrentRetries} racing), ${f.lost} lost.`);
+		}
+	}
+	return lines;
+}
+
+function renderMixed({ when, host, command, result, elapsedS }) {
+	const { mixedTable, mixedLoadLine } = result.render;
+	const out = [
+		MIXED_START,
+		'',
+		`Figures of the run of ${when}, produced by \`${command}\` at commit ${host.commit || 'unknown'}${host.dirty ? ' (with uncommitted changes in nodes/, credentials/ or cli/)' : ''} (${fmt(elapsedS, 0)} s in all, of which ${fmt(result.setupS, 0)} s to install (if not cached), set up and start n8n).`,
+		'',
+		`Machine: ${host.cpu}, ${host.cores} cores, ${fmt(host.memoryGiB, 1)} GiB memory, ${host.os}; n8n ${result.n8nVersion} on Node ${result.nodeVersion}, one n8n for every side (restarted for each other setting). ` +
+			`Load average before the run ${result.loadBefore.map((l) => fmt(l, 2)).join(' / ')}, after ${result.loadAfter.map((l) => fmt(l, 2)).join(' / ')} (1 / 5 / 15 min).`,
+		'',
+		mixedLoadLine,
+		'',
+		mixedTable,
+		'',
+		...mixedTargets(result).map((l) => `- ${l}`),
+		'',
+		MIXED_END,
+	];
+	return out.join('\n');
+}
+
+function writeMixed(section) {
+	const existing = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '# Benchmarks\n';
+	const a = existing.indexOf(MIXED_START);
+	const b = existing.indexOf(MIXED_END);
+	const next = a >= 0 && b > a ? existing.slice(0, a) + section + existing.slice(b + MIXED_END.length) : `${existing.trimEnd()}\n\n## Under a mixed, hostile load: against the do-it-yourself workflow\n\n${section}\n`;
+	fs.writeFileSync(OUT, next);
+}
+
+async function mainMixed(args) {
+	const started = Date.now();
+	const host = machine();
+	console.log('Mixed load through n8n (scripts/bench/mixed.ts)…');
+	const result = await runMixedPart(args);
+	const elapsedS = (Date.now() - started) / 1000;
+	const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench -- ${args.join(' ')}` : `node scripts/bench/run.cjs ${args.join(' ')}`;
+	const section = renderMixed({ when: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), host, command, result, elapsedS });
+	for (const line of mixedTargets(result)) console.log(`  ${line}`);
+	writeMixed(section);
+	console.log(`\nBENCHMARKS.md written (${fmt(elapsedS, 0)} s in all).`);
+}
+
 async function main() {
 	const args = process.argv.slice(2);
+	if (args.includes('--mixed')) return mainMixed(args);
 	const started = Date.now();
 	const host = machine();
 	const inproc = await runInProcessPart(args);

@@ -68,6 +68,8 @@ export interface HarnessOptions {
 	workRoot?: string;
 	/** The built package to install (default: the repository packed as it is; run `npm run build` first). */
 	tarball?: string;
+	/** Environment for n8n on every start (e.g. N8N_METRICS=true), beside the harness's own. */
+	env?: Record<string, string>;
 }
 
 export type { HttpResponse, RegisteredPackage };
@@ -100,6 +102,11 @@ export class N8nHarness {
 		return this.process.url;
 	}
 
+	/** The pid of the running n8n, which is also its process group's id (n8n starts detached). */
+	get pid(): number | undefined {
+		return this.process?.pid;
+	}
+
 	/** The n8n version running (or to run). */
 	get version(): string {
 		return this.n8n.version;
@@ -126,7 +133,7 @@ export class N8nHarness {
 			userFolder,
 			encryptionKey: randomBytes(24).toString('hex'),
 			owner: { ...DEFAULT_OWNER, passwordHash: bcryptHash(n8n, DEFAULT_OWNER.password) },
-			env: { N8N_LOG_LEVEL: 'info', DB_SQLITE_POOL_SIZE: '2' },
+			env: { N8N_LOG_LEVEL: 'info', DB_SQLITE_POOL_SIZE: '2', ...options.env },
 		};
 		const harness = new this(n8n, userFolder, options, startOptions);
 		await harness.install();
