@@ -14,26 +14,7 @@ import { optionsCollection } from '../shared/options';
 import { handleWebhook } from '../shared/pipeline';
 import { PROVIDERS } from '../shared/providers';
 import { PRESETS } from './presets';
-import { CREDENTIAL, definitionFromParameters, type SchemeParameters } from './verifiedWebhook.definition';
-
-const SCHEME_PARAMETERS: Array<keyof SchemeParameters> = [
-	'preset',
-	'headerName',
-	'scheme',
-	'algorithm',
-	'encoding',
-	'signatureHeader',
-	'signaturePrefix',
-	'signedPayload',
-	'payloadTemplate',
-	'timestampHeader',
-	'idHeader',
-	'toleranceSeconds',
-	'eventIdSource',
-	'eventIdField',
-	'eventNameSource',
-	'eventNameField',
-];
+import { CREDENTIAL, definitionFromParameters, SCHEME_PARAMETERS, type SchemeParameters } from './verifiedWebhook.definition';
 
 const custom = { preset: ['custom'] };
 
