@@ -68,6 +68,7 @@ interface Response {
 	once(event: 'finish' | 'close', listener: () => void): unknown;
 }
 interface RouterLayer {
+	handle?: unknown;
 	route?: { path: string; methods: Record<string, boolean>; stack: Array<{ handle: unknown }> };
 }
 interface HttpApp {
@@ -120,11 +121,73 @@ function byteLimit(setting: unknown): number {
 
 type BodyRead = { ok: true; bytes: Buffer } | { ok: false; tooLarge: boolean };
 
+/** Where the capture middleware leaves a request's bytes (or that they were too many). */
+const RAW = Symbol('verifiedWebhooksRawBody');
+type Captured = Request & { [RAW]?: BodyRead; url?: string; originalUrl?: string };
+
+/** The paths the triggers listen on, as the root app sees them (method, mount point and path, normalized), with their byte limits. */
+const capturedRoutes = new Map<string, number>();
+/** How many nodes listen on each of those paths. */
+const routeUsers = new Map<string, number>();
+
+function routeKey(fullPath: string): string {
+	return fullPath.replace(/\/{2,}/g, '/').replace(/\/$/, '').toLowerCase();
+}
+
+function pathnameOf(req: Captured): string {
+	const url = req.originalUrl ?? req.url ?? '';
+	const query = url.indexOf('?');
+	return query < 0 ? url : url.slice(0, query);
+}
+
+/**
+ * Reads the bytes of a request to a trigger's path before any body parser: Node-RED mounts its
+ * admin app (which parses JSON bodies for every path) ahead of httpNode on the same root, so by the
+ * time httpNode's route runs the stream is gone. Installed once per root app, at the top of its
+ * stack, as Node-RED's own `http in` node does for its `skipBodyParsing` routes.
+ */
+function captureRawBody(req: Captured, _res: unknown, next: () => void): void {
+	const limit = req.method === 'POST' && capturedRoutes.size > 0 ? capturedRoutes.get(routeKey(pathnameOf(req))) : undefined;
+	if (limit === undefined || req[RAW] !== undefined) return next();
+	void readBody(req, limit).then((read) => {
+		req[RAW] = read;
+		// read: the body parsers further on (the admin app's) must not wait for the stream again
+		req._body = true;
+		if (read.ok) req.body = read.bytes;
+		next();
+	});
+}
+
+const capturing = new WeakSet<object>();
+
+interface ExpressApp extends HttpApp {
+	parent?: ExpressApp;
+	use(handler: unknown): void;
+	path?(): string;
+}
+
+function rootAppOf(app: ExpressApp): ExpressApp {
+	return app.parent === undefined ? app : rootAppOf(app.parent);
+}
+
+function installCapture(app: ExpressApp): void {
+	const root = rootAppOf(app);
+	if (capturing.has(root) || typeof root.use !== 'function') return;
+	capturing.add(root);
+	root.use(captureRawBody);
+	const stack = (root._router ?? root.router)?.stack as Array<{ handle?: unknown }> | undefined;
+	if (!stack) return;
+	const index = stack.findIndex((layer) => layer.handle === captureRawBody);
+	if (index > 0) stack.unshift(stack.splice(index, 1)[0]);
+}
+
 /**
  * The body's bytes, from the request stream. A middleware of the user's (httpNodeMiddleware) may
  * have read it already: its Buffer is used when it left one, else the bytes cannot be had.
  */
-function readBody(req: Request, limit: number): Promise<BodyRead> {
+function readBody(req: Captured, limit: number): Promise<BodyRead> {
+	const captured = req[RAW];
+	if (captured !== undefined) return Promise.resolve(captured);
 	if (Buffer.isBuffer(req.body)) return Promise.resolve({ ok: true, bytes: req.body });
 	if (req._body || req.readableEnded) return Promise.resolve({ ok: false, tooLarge: false });
 	return new Promise((resolve) => {
@@ -344,10 +407,20 @@ export function register(RED: NodeRedApi, id: string): void {
 			answer(res, 200, outcome.acknowledgement);
 		}
 
+		const key = routeKey(`${typeof (app as ExpressApp).path === 'function' ? (app as ExpressApp).path!() : ''}${path}`);
+		capturedRoutes.set(key, limit);
+		routeUsers.set(key, (routeUsers.get(key) ?? 0) + 1);
+		installCapture(app as ExpressApp);
 		app.post(path, handler);
 		node.status({ fill: 'green', shape: 'dot', text: `POST ${path}` });
 		node.on('close', (_removed, done) => {
 			removeRoute(app, path, handler);
+			const users = (routeUsers.get(key) ?? 1) - 1;
+			if (users > 0) routeUsers.set(key, users);
+			else {
+				routeUsers.delete(key);
+				capturedRoutes.delete(key);
+			}
 			node.status({});
 			done();
 		});
