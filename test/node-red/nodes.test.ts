@@ -12,7 +12,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { signRequest } from '../../nodes/shared/core/sign';
 import { PROVIDERS } from '../../nodes/shared/providers';
-import { nodeSet } from '../../packages/node-red/src/nodeSets';
+import { nodeHtml } from '../../packages/node-red/src/editor';
+import { nodeSet, nodeSets } from '../../packages/node-red/src/nodeSets';
 import { register, type NodeRedApi } from '../../packages/node-red/src/runtime';
 import { fixturesOf } from '../fixtures';
 import { deliver } from '../helpers/contract';
@@ -198,5 +199,23 @@ describe('the Verified Webhook node in Node-RED', () => {
 		const res = await post(hook.url, '{}', { 'X-Api-Key': SECRET });
 		expect(res.status).toBe(401);
 		expect(res.json()).toEqual({ error: 'unauthorized', reason: 'the trigger has no header name set' });
+	});
+});
+
+describe('the editor files', () => {
+	it.each(nodeSets().map((set) => [set.id, set] as const))('%s: a form for both node types, and help with every event and data field, in Node-RED\'s words', (_id, set) => {
+		const html = nodeHtml(set);
+		expect(html).toContain(`RED.nodes.registerType(${JSON.stringify(set.type)}`);
+		expect(html).toContain(`RED.nodes.registerType(${JSON.stringify(set.secretsType)}`);
+		expect(html).toContain(`data-template-name="${set.type}"`);
+		expect(html).toContain(`data-help-name="${set.type}"`);
+		expect(html).toContain('"password"');
+		for (const event of set.definition?.events ?? []) expect(html).toContain(`| \`${event.value}\` |`);
+		for (const filter of set.definition?.filters ?? []) expect(html).toContain(`id="node-input-${filter.parameter.name}"`);
+		for (const option of ['deduplicate', 'dedupeWindowHours', 'dedupeMaxEntries', 'maxEventAgeMinutes', 'onUnrecognized', 'includeRawBody', 'includeHeaders', 'allowedIps', 'contextStore']) expect(html).toContain(`id="node-input-${option}"`);
+		const help = html.slice(html.indexOf(`data-help-name="${set.type}"`));
+		expect(help).toContain('localfilesystem');
+		// (BuzzBip's own workflow.triggered event aside)
+		expect(help).not.toMatch(/\bn8n\b|(?<!BuzzBip )\bworkflow\b(?!\.triggered| triggered)|Production URL|\$json/i);
 	});
 });

@@ -35,6 +35,7 @@ function inNodeRedWords(text: string): string {
 		.replace(/of this credential/g, 'of this node\'s secrets')
 		.replace(/in the credential/g, 'in the secrets node')
 		.replace(/publish the workflow first/g, 'deploy the flow first')
+		.replace(/Starts the workflow/g, 'Sends a message')
 		.replace(/start the workflow/g, 'send a message')
 		.replace(/starts the workflow/g, 'sends a message')
 		.replace(/start nothing/g, 'send nothing')
