@@ -1,4 +1,4 @@
-/** Two suites: `unit` (fast, in process) and `e2e` (drives a real n8n, see test/e2e). */
+/** `unit` (fast, in process), `e2e` (drives a real n8n, see test/e2e), then the stages (scripts/test.mjs). */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }];
 
 module.exports = {
@@ -8,7 +8,7 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/**/*.test.ts'],
-			testPathIgnorePatterns: ['<rootDir>/test/e2e/', '<rootDir>/test/redis/', '<rootDir>/test/queue/'],
+			testPathIgnorePatterns: ['<rootDir>/test/e2e/', '<rootDir>/test/redis/', '<rootDir>/test/queue/', '<rootDir>/test/node-red/'],
 		},
 		{
 			displayName: 'e2e',
@@ -17,18 +17,26 @@ module.exports = {
 			testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
 		},
 		{
-			// n8n in queue mode over a real Postgres and Redis (scripts/stages/queue.mjs installs Debian's when missing)
-			displayName: 'queue',
-			testEnvironment: 'node',
-			transform: { '^.+\\.ts$': tsJest },
-			testMatch: ['<rootDir>/test/queue/**/*.queue.test.ts'],
-		},
-		{
 			// a real redis-server (scripts/stages/redis.mjs installs Debian's when missing)
 			displayName: 'redis',
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/redis/**/*.test.ts'],
+		},
+		{
+			// the Node-RED package in a real Node-RED (test/node-red): its nodes through
+			// node-red-node-test-helper, then its packed tarball installed into a node-red user folder
+			displayName: 'node-red',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/node-red/**/*.test.ts'],
+		},
+		{
+			// n8n in queue mode over a real Postgres and Redis (scripts/stages/queue.mjs installs Debian's when missing)
+			displayName: 'queue',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/queue/**/*.queue.test.ts'],
 		},
 	],
 };

@@ -16,27 +16,7 @@ import { handleWebhook, refuse, surfaceRefusal } from '../shared/pipeline';
 import { PROVIDERS } from '../shared/providers';
 import { DEFAULT_TOLERANCE_SECONDS, PRESETS, type Source } from './presets';
 import { CURRENT_VERSION, verifiedWebhookProperties } from './properties';
-import { CREDENTIAL, definitionFromParameters, type SchemeParameters } from './verifiedWebhook.definition';
-
-/** The parameters that shape the scheme, as versions 1 and 2 store them (one by one). */
-const SCHEME_PARAMETERS: Array<keyof SchemeParameters> = [
-	'preset',
-	'headerName',
-	'scheme',
-	'algorithm',
-	'encoding',
-	'signatureHeader',
-	'signaturePrefix',
-	'signedPayload',
-	'payloadTemplate',
-	'timestampHeader',
-	'idHeader',
-	'toleranceSeconds',
-	'eventIdSource',
-	'eventIdField',
-	'eventNameSource',
-	'eventNameField',
-];
+import { CREDENTIAL, definitionFromParameters, SCHEME_PARAMETERS, type SchemeParameters } from './verifiedWebhook.definition';
 
 /** Version 3 keeps these at the top; the rest of a custom scheme is in the Signature and Event Fields collections. */
 const TOP_PARAMETERS: Array<keyof SchemeParameters> = ['preset', 'headerName', 'scheme', 'signatureHeader'];

@@ -44,6 +44,26 @@ export interface SchemeParameters {
 	eventNameSources?: Source[];
 }
 
+/** Every node parameter that shapes the scheme, as SchemeParameters names them (the hosts read these). */
+export const SCHEME_PARAMETERS: Array<keyof SchemeParameters> = [
+	'preset',
+	'headerName',
+	'scheme',
+	'algorithm',
+	'encoding',
+	'signatureHeader',
+	'signaturePrefix',
+	'signedPayload',
+	'payloadTemplate',
+	'timestampHeader',
+	'idHeader',
+	'toleranceSeconds',
+	'eventIdSource',
+	'eventIdField',
+	'eventNameSource',
+	'eventNameField',
+];
+
 const anyBody = z.unknown();
 
 /**

@@ -22,6 +22,9 @@
  *   them side by side in one nodes folder, and its node and credential classes loaded (load.cjs);
  * - across packages: no credential type name defined twice (n8n keys them globally).
  * The command: its package.json, and its tarball installed into an empty folder runs `list`.
+ * The Node-RED package (@verified-webhooks/node-red, packages/node-red): its package.json
+ * (checkManifest, kind node-red), and its tarball installed into a fresh Node-RED user directory as
+ * the palette manager installs it, where a real Node-RED loads every node set (node-red.mjs).
  *
  * Not checked here, because it cannot be before publishing: the scanner's provenance check (it reads
  * the attestation from the registry, which exists only once the release workflow has published with
@@ -39,6 +42,7 @@ import checks from './checks.cjs';
 
 const { checkManifest, checkNodeTarballFiles, checkNoClash, checkSingleService, githubRepository } = checks;
 import { installAsN8n } from './install-as-n8n.mjs';
+import { checkNodeRedInstall } from './node-red.mjs';
 import { scan } from './scan.mjs';
 import { findPackageRoot } from '@n8n/scan-community-package/scanner/scanner.mjs';
 import { manifestStates } from './manifests.mjs';
@@ -76,6 +80,10 @@ function loadClasses(packageDir) {
 	return JSON.parse(result.stdout);
 }
 
+function nodeRedVersion() {
+	return JSON.parse(readFileSync(path.join(root, 'node_modules', 'node-red', 'package.json'), 'utf8')).version;
+}
+
 function scanSummary(r) {
 	return `${r.pass} ${r.errors.length} errors/${r.warnings.length} warnings`;
 }
@@ -109,6 +117,7 @@ async function main() {
 		.filter((p) => !readmeRows.some((row) => row.includes(`\`${p.name}\``) && row.includes(`\`${p.service.newCredentialName}\``)))
 		.map((p) => `README.md's Install table has no row naming ${p.name} with its credential type ${p.service.newCredentialName}`);
 	packages.push({ kind: 'cli', name: 'verified-webhooks', dir: path.join(root, 'packages', 'cli') });
+	packages.push({ kind: 'node-red', name: '@verified-webhooks/node-red', dir: path.join(root, 'packages', 'node-red') });
 
 	// The repository as GitHub serves it at this commit (what n8n's scanner downloads for the commit in
 	// a package's provenance): the tracked files of HEAD.
@@ -163,6 +172,10 @@ async function main() {
 			if (classes.nodes.length !== (pkg.n8n?.nodes ?? []).length || classes.credentials.length !== (pkg.n8n?.credentials ?? []).length) problems.push('not every node and credential of the n8n field loaded');
 			loaded.push({ package: pkg.name, nodes: classes.nodes, credentials: classes.credentials });
 			detail = `${classes.nodes.length} node${classes.nodes.length === 1 ? '' : 's'} (${classes.nodes.map((n) => n.name).join(', ')}), ${classes.credentials.length} credential${classes.credentials.length === 1 ? '' : 's'} (${classes.credentials.map((c) => c.name).join(', ')}); scanner: ${scanSummary(tarballScan)}, ${scanSummary(sourceScan)}; ${attested}`;
+		} else if (entry.kind === 'node-red') {
+			const result = await checkNodeRedInstall({ root, tarball, dir: path.join(buildDir, 'node-red'), npm, name: pkg.name, sets: pkg['node-red']?.nodes ?? {} });
+			problems.push(...result.problems);
+			detail = `Node-RED ${nodeRedVersion()}, installed into a fresh user directory as its palette manager installs: ${result.sets.length} node sets, ${result.types.length} node types loaded (${result.types.join(', ')})`;
 		} else {
 			const user = path.join(buildDir, 'cli-user');
 			mkdirSync(user, { recursive: true });

@@ -73,6 +73,24 @@ function checkManifest(pkg, { kind, files, expected }) {
 				for (const p of paths) if (!fileSet.has(String(p).replace(/^\.\//, ''))) problems.push(`n8n.${key} names ${p}, which the tarball does not hold`);
 			}
 		}
+	} else if (kind === 'node-red') {
+		// Node-RED's catalogue lists a module by its keyword; its `node-red.nodes` name each node set's
+		// .js, whose .html (the editor's part) sits beside it
+		if (!pkg.name.startsWith('@')) problems.push(`name ${pkg.name} is not scoped (Node-RED asks new node modules for a scoped name)`);
+		if (!Array.isArray(pkg.keywords) || !pkg.keywords.includes('node-red')) problems.push('keywords lack node-red');
+		if (pkg.n8n !== undefined) problems.push('the Node-RED package has an n8n field');
+		if (pkg.bin !== undefined) problems.push('the Node-RED package has a bin');
+		const sets = pkg['node-red']?.nodes;
+		if (!sets || typeof sets !== 'object' || Object.keys(sets).length === 0) problems.push('node-red.nodes is missing or empty');
+		else {
+			for (const [name, p] of Object.entries(sets)) {
+				const file = String(p).replace(/^\.\//, '');
+				if (!fileSet.has(file)) problems.push(`node-red.nodes.${name} names ${p}, which the tarball does not hold`);
+				if (!fileSet.has(file.replace(/\.js$/, '.html'))) problems.push(`node-red.nodes.${name}: the tarball has no ${file.replace(/\.js$/, '.html')} beside it`);
+			}
+		}
+		if (typeof pkg['node-red']?.version !== 'string') problems.push('node-red.version (the Node-RED versions it supports) is missing');
+		for (const file of files) if (/\.(?:ts|map)$/.test(file) && !file.endsWith('.d.ts')) problems.push(`${file} is a source file or map`);
 	} else if (pkg.n8n !== undefined) problems.push('the command has an n8n field');
 	return problems;
 }

@@ -8,7 +8,7 @@ type Loaded = Array<{ package: string; nodes: Array<{ name: string; credentials:
 
 const checks = require('../../scripts/release/checks.cjs') as {
 	githubRepository(pkg: Manifest): string | undefined;
-	checkManifest(pkg: Manifest, options: { kind: 'node' | 'cli'; files: string[]; expected?: { version?: string; repository?: string } }): Problems;
+	checkManifest(pkg: Manifest, options: { kind: 'node' | 'cli' | 'node-red'; files: string[]; expected?: { version?: string; repository?: string } }): Problems;
 	checkNodeTarballFiles(files: string[]): Problems;
 	checkSingleService(pkg: Manifest, files: string[]): Problems;
 	checkNoClash(loaded: Loaded): Problems;
@@ -55,9 +55,29 @@ const FILES = [
 	'dist/credentials/VerifiedWebhooksChatzuriRedisApi.credentials.js',
 ];
 
-function problems(pkg: Manifest, files = FILES, kind: 'node' | 'cli' = 'node'): Problems {
+function problems(pkg: Manifest, files = FILES, kind: 'node' | 'cli' | 'node-red' = 'node'): Problems {
 	return checks.checkManifest(pkg, { kind, files, expected });
 }
+
+describe('checkManifest of the Node-RED package', () => {
+	const NODE_RED_FILES = ['LICENSE', 'README.md', 'package.json', 'dist/lib/runtime.js', 'dist/buzzbip-webhook.js', 'dist/buzzbip-webhook.html', 'dist/icons/buzzbip.svg'];
+	function nodeRedPackage(overrides: Manifest = {}): Manifest {
+		const { n8n: _n8n, peerDependencies: _peers, ...rest } = nodePackage();
+		return { ...rest, name: '@verified-webhooks/node-red', keywords: ['node-red'], files: ['dist'], 'node-red': { version: '>=3.0.0', nodes: { 'buzzbip-webhook': 'dist/buzzbip-webhook.js' } }, ...overrides };
+	}
+
+	it('passes the package as it is built', () => {
+		expect(problems(nodeRedPackage(), NODE_RED_FILES, 'node-red')).toEqual([]);
+	});
+
+	it('names what Node-RED would miss', () => {
+		expect(problems(nodeRedPackage({ keywords: [] }), NODE_RED_FILES, 'node-red')).toEqual(['keywords lack node-red']);
+		expect(problems(nodeRedPackage({ name: 'verified-webhooks-node-red' }), NODE_RED_FILES, 'node-red')).toEqual([expect.stringContaining('is not scoped')]);
+		expect(problems(nodeRedPackage(), NODE_RED_FILES.filter((f) => !f.endsWith('.html')), 'node-red')).toEqual([expect.stringContaining('no dist/buzzbip-webhook.html beside it')]);
+		expect(problems(nodeRedPackage({ 'node-red': { version: '>=3.0.0', nodes: { x: 'dist/x.js' } } }), NODE_RED_FILES, 'node-red')).toHaveLength(2);
+		expect(problems(nodeRedPackage({ dependencies: { zod: '3' } }), NODE_RED_FILES, 'node-red')).toEqual([expect.stringContaining('run-time dependencies')]);
+	});
+});
 
 describe('checkManifest', () => {
 	it('passes a package that has everything', () => {
