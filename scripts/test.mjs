@@ -14,6 +14,8 @@
  * stage alone.
  *
  * SKIP_E2E=1 skips everything after the unit suite, for quick local loops (CI never sets it).
+ * SKIP_UNIT=1 skips the unit suite: .ci/run sets it for its second run, in the workspace, once the
+ * same commit's unit suite has passed in a clean clone.
  * Extra arguments go to every jest run (e.g. `npm test -- -t Chatzuri`).
  */
 import { spawn } from 'node:child_process';
@@ -45,6 +47,8 @@ if (onlyStage && !jestProjects.includes(onlyStage)) {
 }
 const wanted = (name) => !onlyStage || onlyStage === name;
 const skipE2e = process.env.SKIP_E2E === '1' || process.env.SKIP_E2E === 'true';
+// CI only: .ci/run has just passed the unit suite in a clean clone of the same commit
+const skipUnit = process.env.SKIP_UNIT === '1' || process.env.SKIP_UNIT === 'true';
 const started = Date.now();
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(0)} s`;
 
@@ -115,7 +119,9 @@ async function laterStage(name) {
 }
 
 if (buildOk) {
-	if (wanted('unit')) {
+	if (wanted('unit') && skipUnit) {
+		heading('unit tests: skipped (SKIP_UNIT is set: they passed in a clean clone of this commit)');
+	} else if (wanted('unit')) {
 		heading('unit tests');
 		results.push(await jest('unit', []));
 	}
