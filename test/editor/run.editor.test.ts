@@ -37,6 +37,8 @@ function iconFiles(node: INodeType): string[] {
 	return names.map((n) => n.replace(/^file:/, ''));
 }
 
+const WEBHOOK_PATH = '5e1f0000-0000-4000-8000-ed0000000002/webhook';
+
 let harness: EditorHarness | undefined;
 let browser: Browser | undefined;
 let page: Page;
@@ -60,7 +62,8 @@ beforeAll(async () => {
 			},
 		],
 		credentials: [{ id: 'vwEditorCred0001', name: 'Editor credential', type: first.credentialType, data: first.credential }],
-		readiness: [],
+		// the editor's API answers once the webhooks do (before that, POST /rest/login is a 404)
+		readiness: [{ path: WEBHOOK_PATH, probe: (h) => h.post(WEBHOOK_PATH, '{}'), ready: (res) => res.status === 401 }],
 	});
 	browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
 	page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
@@ -87,6 +90,10 @@ describe('the editor in a real browser', () => {
 
 	describe.each(TRIGGERS.map((node) => [node.description.displayName, node] as const))('%s', (displayName, node) => {
 		it('is found in the node creator by its name, with the package\'s own icon', async () => {
+			// a page of its own (the same signed-in context): no "save changes?" question left by the previous one
+			const previous = page;
+			page = await previous.context().newPage();
+			await previous.close();
 			await page.goto(`${harness!.url}/workflow/new`);
 			await page.locator('[data-test-id="canvas-add-button"], [data-test-id="canvas-add-first-step-button"]').first().click({ timeout: 60000 });
 			const search = page.locator('[data-test-id="node-creator-search-bar"]');
