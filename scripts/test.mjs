@@ -18,13 +18,12 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-
-import { ensureDepsOrExit } from './ensure-deps.mjs';
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
+import { ensureDepsOrExit } from './ensure-deps.mjs';
 import { loadRuntime } from './n8n/load.mjs';
 
 // First: the project's own dependencies (npm ci when node_modules is missing or stale).

@@ -1,52 +1,16 @@
 import { sleep, type IDataObject, type IWebhookFunctions } from 'n8n-workflow';
 
-import { dedupeStoreFor, type DedupeStore, type DeliveryTicket } from './core/dedupe';
-import { DEFAULT_DEDUPE_WINDOW_HOURS, type TriggerOptions } from './options';
+import { dedupeStoreFor } from './core/dedupe';
+import { NOT_CHECKED, recordIn, type DeliveryCheck } from './core/record';
+import type { TriggerOptions } from './options';
 
 /**
- * The dedupe store (core/dedupe.ts) as an n8n webhook trigger uses it: which store a request
+ * The dedupe record (core/record.ts) as an n8n webhook trigger keeps it: which store a request
  * belongs to, where its persisted form lives (the node's workflow static data), and when n8n lets
  * a trigger write it.
  */
 
-const HOUR_MS = 3_600_000;
-
-export function dedupeWindowMs(options: TriggerOptions): number {
-	const hours = typeof options.dedupeWindowHours === 'number' && options.dedupeWindowHours > 0 ? options.dedupeWindowHours : DEFAULT_DEDUPE_WINDOW_HOURS;
-	return hours * HOUR_MS;
-}
-
-/**
- * How long a copy of an in-flight delivery waits for the first to settle before it is answered
- * 503 (providers retry that): well inside BuzzBip's 10 s, the shortest answer time of the five.
- * An object, so that tests can shorten it.
- */
-export const inFlightWait = { ms: 5_000 };
-
-const now = () => Date.now();
-
-/** A recorded delivery, as the pipeline hands it on to n8n. */
-export interface Recorded {
-	/**
-	 * Called when n8n reads the trigger's answer, after it has stored the execution and before it
-	 * saves the static data and answers (see the pipeline's startExecution): commits the delivery
-	 * and writes the store's persisted form (with this key, without the keys of deliveries n8n has
-	 * not stored yet) into the request's static data.
-	 */
-	persist(): void;
-	/** Called once the answer is out, with its status: anything but 2xx forgets the delivery. */
-	settle(status: number): void;
-}
-
-export type DeliveryCheck =
-	| { duplicate: true; busy?: undefined }
-	| { duplicate: false; busy?: undefined; recorded?: Recorded }
-	/** A delivery of this key is still in flight after `inFlightWait.ms`: answer a status providers retry. */
-	| { duplicate: false; busy: true };
-
-const DUPLICATE: DeliveryCheck = { duplicate: true };
-const BUSY: DeliveryCheck = { duplicate: false, busy: true };
-const NOT_CHECKED: DeliveryCheck = { duplicate: false };
+export { dedupeWindowMs, inFlightWait, type DeliveryCheck, type Recorded } from './core/record';
 
 /**
  * Says whether the delivery key was seen inside the window, else records it and returns the
@@ -66,6 +30,9 @@ const NOT_CHECKED: DeliveryCheck = { duplicate: false };
  * arrived) over whatever a concurrent delivery saved meanwhile. A duplicate must not do that, or
  * it can overwrite the record of the delivery it duplicates before that delivery's save has
  * landed. (A key not in memory is found in a loaded copy only when the node's object is there.)
+ *
+ * The record's `persist` is called when n8n reads the trigger's answer, after it has stored the
+ * execution and before it saves the static data and answers (see the pipeline's startExecution).
  */
 export function recordDelivery(context: IWebhookFunctions, options: TriggerOptions, key: string): DeliveryCheck | Promise<DeliveryCheck> {
 	if (options.deduplicate === false) return NOT_CHECKED;
@@ -73,42 +40,16 @@ export function recordDelivery(context: IWebhookFunctions, options: TriggerOptio
 	const persistent = context.getMode() !== 'manual';
 	const scope = `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}:${persistent ? 'live' : 'test'}`;
 	const store = dedupeStoreFor(scope, options.dedupeMaxEntries);
-	const decision = store.decide(key, {
-		windowMs: dedupeWindowMs(options),
-		waitMs: inFlightWait.ms,
-		now,
+	return recordIn(
+		store,
+		options,
+		key,
 		sleep,
-		load: persistent ? () => context.getWorkflowStaticData('node').dedupe : undefined,
-	});
-	if (decision instanceof Promise) return decision.then((d) => answer(d.status === 'new' ? new Delivery(context, d.ticket, persistent, store) : d.status));
-	return answer(decision.status === 'new' ? new Delivery(context, decision.ticket, persistent, store) : decision.status);
-}
-
-function answer(outcome: Delivery | 'duplicate' | 'busy'): DeliveryCheck {
-	if (outcome === 'duplicate') return DUPLICATE;
-	if (outcome === 'busy') return BUSY;
-	return { duplicate: false, recorded: outcome };
-}
-
-/** One recorded delivery (a class rather than closures: one object per request). */
-class Delivery implements Recorded {
-	constructor(
-		private readonly context: IWebhookFunctions,
-		private readonly ticket: DeliveryTicket,
-		private readonly persistent: boolean,
-		private readonly store: DedupeStore,
-	) {}
-
-	persist(): void {
-		// n8n has stored the execution: this key may be saved now, and is, by this save
-		this.ticket.commit();
-		if (this.persistent) this.context.getWorkflowStaticData('node').dedupe = this.store.toPersisted() as unknown as IDataObject;
-	}
-
-	settle(status: number): void {
-		// answered 2xx without n8n reading the answer first (not seen on n8n 2.41): stored all the same
-		if (status < 300) this.ticket.commit();
-		// n8n could not store the execution: the provider retries, which must not be a duplicate
-		else this.ticket.cancel();
-	}
+		persistent
+			? {
+					load: () => context.getWorkflowStaticData('node').dedupe,
+					save: (persisted) => (context.getWorkflowStaticData('node').dedupe = persisted as unknown as IDataObject),
+				}
+			: undefined,
+	);
 }

@@ -1,9 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_DEDUPE_MAX_ENTRIES } from './core/dedupe';
+import { DEFAULT_DEDUPE_MAX_ENTRIES, DEFAULT_DEDUPE_WINDOW_HOURS } from './core/dedupe';
 
-/** The longest retry schedule among the providers is Tracebuzz's, about 73 hours: 96 covers it. */
-export const DEFAULT_DEDUPE_WINDOW_HOURS = 96;
+export { DEFAULT_DEDUPE_WINDOW_HOURS };
 
 export interface TriggerOptions {
 	deduplicate?: boolean;

@@ -21,6 +21,9 @@ interface PersistedDedupeV1 {
 
 export const DEFAULT_DEDUPE_MAX_ENTRIES = 10_000;
 
+/** The longest retry schedule among the providers is Tracebuzz's, about 73 hours: 96 covers it. */
+export const DEFAULT_DEDUPE_WINDOW_HOURS = 96;
+
 /** Keys are stored as given when short and plain; others as a 64-bit fingerprint. */
 const PLAIN_KEY = /^[\x21-\x7e]{1,64}$/;
 
