@@ -130,6 +130,11 @@ function creatorNames(node: INodeType): string[] {
 
 const EDIT_FIELDS = 'Edit Fields';
 
+/** A label as n8n renders it: the text alone, or followed by the required-field asterisk. */
+function labelText(label: string): RegExp {
+	return new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\*?\\s*$`);
+}
+
 let harness: EditorHarness | undefined;
 let browser: Browser | undefined;
 let page: Page;
@@ -271,7 +276,7 @@ describe('the editor in a real browser', () => {
 			const panel = await step(`${id}-02-parameters`, () => openNode(t.nodeName));
 			const labels = alwaysShownLabels(t.node.description.properties);
 			expect(labels.length).toBeGreaterThan(0);
-			for (const label of labels) await step(`${id}-02-parameters`, () => panel.getByText(label, { exact: true }).first().waitFor({ timeout: 15000 }));
+			for (const label of labels) await step(`${id}-02-parameters`, () => panel.getByText(labelText(label)).first().waitFor({ timeout: 15000 }));
 			await shot(`${id}-02-parameters`);
 			// the credential the node uses, opened for editing from the node
 			await step(`${id}-03-credential`, async () => {
@@ -282,7 +287,7 @@ describe('the editor in a real browser', () => {
 			await step(`${id}-03-credential`, () => modal.waitFor({ timeout: 30000 }));
 			const credentialLabels = alwaysShownLabels(t.credential.properties);
 			expect(credentialLabels.length).toBeGreaterThan(0);
-			for (const label of credentialLabels) await step(`${id}-03-credential`, () => modal.getByText(label, { exact: true }).first().waitFor({ timeout: 15000 }));
+			for (const label of credentialLabels) await step(`${id}-03-credential`, () => modal.getByText(labelText(label)).first().waitFor({ timeout: 15000 }));
 			await shot(`${id}-03-credential`);
 		});
 
