@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { ICredentialType, INodeProperties, INodeType } from 'n8n-workflow';
 
-import { N8nHarness as ToolingHarness } from '../../scripts/n8n/harness';
+import { N8nHarness as ToolingHarness, type Execution } from '../../scripts/n8n/harness';
 import { REPO_ROOT } from '../../scripts/n8n/exec';
 import { DEFAULT_OWNER } from '../../scripts/n8n/process';
 import { PACKAGE_NAME } from '../../scripts/providers';
@@ -131,8 +131,12 @@ function creatorNames(node: INodeType): string[] {
 const EDIT_FIELDS = 'Edit Fields';
 
 /** A label as n8n renders it: the text alone, or followed by the required-field asterisk. */
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function labelText(label: string): RegExp {
-	return new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\*?\\s*$`);
+	return new RegExp(`^\\s*${escapeRegExp(label)}\\s*\\*?\\s*$`);
 }
 
 let harness: EditorHarness | undefined;
@@ -297,7 +301,12 @@ describe('the editor in a real browser', () => {
 			await step(`${id}-04-listening`, () => listen());
 			await shot(`${id}-04-listening`);
 			const raw = JSON.stringify(t.unrecognized);
-			const res = await post(testPath(t), t.forged(raw));
+			// n8n answers 404 until the test webhook is registered (nothing consumed): a few tries
+			let res = await post(testPath(t), t.forged(raw));
+			for (let i = 0; i < 20 && res.status === 404; i++) {
+				await new Promise((resolve) => setTimeout(resolve, 500));
+				res = await post(testPath(t), t.forged(raw));
+			}
 			expect(res.status).toBe(401);
 			const { reason } = JSON.parse(res.body) as { reason: string };
 			expect(reason).toEqual(expect.any(String));
@@ -323,17 +332,49 @@ describe('the editor in a real browser', () => {
 			for (const field of ['event', 'eventId', 'receivedAt', 'sample']) {
 				await step(`${id}-07-mapping`, () => next.getByText(field, { exact: true }).first().waitFor({ timeout: 15000 }));
 			}
+			// mapped: eventId dragged from the input onto Fields to Set gives an assignment {{ $json.eventId }} with the sample's value
+			await step(`${id}-07-mapping`, async () => {
+				await next.getByText('eventId', { exact: true }).first().dragTo(next.getByText('Drag input fields here').first());
+				await next.getByText(/\{\{\s*\$json\.eventId\s*\}\}/).first().waitFor({ timeout: 15000 });
+			});
 			await shot(`${id}-07-mapping`);
 		});
 
 		withEditorWork('marks an Unrecognized delivery in the executions list', async () => {
+			const before = await harness!.executions(t.workflowId, { includeData: false });
 			const res = await post(`webhook/${t.webhookId}/webhook`, t.signed(JSON.stringify(t.unrecognized)));
 			expect(res.status).toBe(200);
-			expect(JSON.parse(res.body)).toEqual({ status: 'unrecognized' });
+			expect(JSON.parse(res.body)).toMatchObject({ status: 'unrecognized' });
+			// the execution it started, and the reason on its item (what the editor must show)
+			let execution: Execution | undefined;
+			for (let i = 0; i < 60 && !execution; i++) {
+				execution = (await harness!.executions(t.workflowId, { afterId: before.length ? Number(before[0].id) : undefined })).find((e) => e.mode === 'webhook' && e.finished);
+				if (!execution) await new Promise((resolve) => setTimeout(resolve, 500));
+			}
+			expect(execution).toBeDefined();
+			const [, unknown = []] = execution!.data!.resultData.runData[t.nodeName][0].data!.main;
+			expect(unknown).toHaveLength(1);
+			const reason = String(unknown![0].json.reason);
+			// custom data on the execution (n8n's community edition shows it only with the AdvancedExecutionFilters licence)
+			const details = await harness!.editorGet<{ data: { customData?: Record<string, string> } }>(`/rest/executions/${execution!.id}`);
+			expect(details.data.customData).toEqual({ unrecognized: reason });
+			const label = t.node.description.outputNames![1];
 			await freshPage();
-			await page.goto(`${harness!.url}/workflow/${t.workflowId}/executions`);
-			await step(`${id}-08-executions`, () => page.getByText(/unrecognized/i).first().waitFor({ timeout: 30000 }));
+			await page.goto(`${harness!.url}/workflow/${t.workflowId}/executions/${execution!.id}`);
+			const node = page.locator('[data-test-id="canvas-node"]').filter({ hasText: t.nodeName }).first();
+			await step(`${id}-08-executions`, async () => {
+				// the preview's canvas (its output labels show on hover only)
+				await node.waitFor({ timeout: 60000 });
+			});
 			await shot(`${id}-08-executions`);
+			await node.dblclick();
+			await step(`${id}-09-unrecognized`, async () => {
+				await ndv().waitFor({ timeout: 30000 });
+				await ndv().getByText(`${label} Branch (1 item)`).first().waitFor({ timeout: 15000 });
+				// the warning above the output names the reason
+				await ndv().getByText(new RegExp(escapeRegExp(reason))).first().waitFor({ timeout: 15000 });
+			});
+			await shot(`${id}-09-unrecognized`);
 		});
 	});
 });
