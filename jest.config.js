@@ -8,13 +8,20 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/**/*.test.ts'],
-			testPathIgnorePatterns: ['<rootDir>/test/e2e/', '<rootDir>/test/redis/', '<rootDir>/test/queue/', '<rootDir>/test/node-red/'],
+			testPathIgnorePatterns: ['<rootDir>/test/e2e/', '<rootDir>/test/redis/', '<rootDir>/test/queue/', '<rootDir>/test/node-red/', '<rootDir>/test/editor/'],
 		},
 		{
 			displayName: 'e2e',
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+		},
+		{
+			// a real n8n in a real (Debian) chromium, see test/editor/README.md
+			displayName: 'editor',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/editor/**/*.editor.test.ts'],
 		},
 		{
 			// a real redis-server (scripts/stages/redis.mjs installs Debian's when missing)
