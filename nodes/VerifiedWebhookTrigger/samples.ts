@@ -9,7 +9,8 @@ import type { Source } from './presets';
  * with the headers that carry the event's name and id where the sender puts them there.
  */
 
-const GITHUB_REPOSITORY = {
+/** GitHub's example repository and sender, as its webhook documentation shows them (also `send`'s). */
+export const GITHUB_REPOSITORY = {
 	id: 1296269,
 	node_id: 'MDEwOlJlcG9zaXRvcnkxMjk2MjY5',
 	name: 'Hello-World',
@@ -19,7 +20,7 @@ const GITHUB_REPOSITORY = {
 	html_url: 'https://github.com/octocat/Hello-World',
 	default_branch: 'main',
 };
-const GITHUB_SENDER = { login: 'octocat', id: 1, node_id: 'MDQ6VXNlcjE=', type: 'User', site_admin: false };
+export const GITHUB_SENDER = { login: 'octocat', id: 1, node_id: 'MDQ6VXNlcjE=', type: 'User', site_admin: false };
 const GITHUB_COMMIT = {
 	id: '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c',
 	tree_id: 'f9d2a07e9488b91af2641b26b9407fe22a451433',

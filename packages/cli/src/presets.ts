@@ -2,6 +2,7 @@ import { createHmac, randomBytes, randomInt, randomUUID } from 'crypto';
 
 import { signWith } from '../../../nodes/shared/core/sign';
 import { PRESETS, type Preset } from '../../../nodes/VerifiedWebhookTrigger/presets';
+import { GITHUB_REPOSITORY, GITHUB_SENDER } from '../../../nodes/VerifiedWebhookTrigger/samples';
 
 /** Example event names per preset, for `list` and as defaults; any name the sender uses works. */
 export const PRESET_EVENTS: Record<string, string[]> = {
@@ -23,17 +24,6 @@ export function findPreset(id: string): Preset | undefined {
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const id62 = (length: number) => Array.from({ length }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[randomInt(62)]).join('');
 
-const GITHUB_REPOSITORY = {
-	id: 1296269,
-	node_id: 'MDEwOlJlcG9zaXRvcnkxMjk2MjY5',
-	name: 'Hello-World',
-	full_name: 'octocat/Hello-World',
-	private: false,
-	owner: { login: 'octocat', id: 1, type: 'User' },
-	html_url: 'https://github.com/octocat/Hello-World',
-	default_branch: 'main',
-};
-const GITHUB_SENDER = { login: 'octocat', id: 1, node_id: 'MDQ6VXNlcjE=', type: 'User', site_admin: false };
 /** The hook that sends, as in X-GitHub-Hook-ID and a ping's `hook`. */
 const GITHUB_HOOK_ID = 292430182;
 
