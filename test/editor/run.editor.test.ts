@@ -97,14 +97,6 @@ const TARGETS: Target[] = [
 	},
 ];
 
-/**
- * What issue 16's editor work adds (helper/editor): the `sample` webhook (GET on the Test URL), a
- * refused test request thrown as the node's error, Unrecognized executions marked with custom
- * data. Until every trigger declares the sample webhook, the steps that need it are skipped,
- * naming why; `EDITOR_STEPS=all` runs them anyway (they then fail: what the editor lacks).
- */
-const EDITOR_WORK = TARGETS.every((t) => t.node.description.webhooks?.some((w) => (w.name as string) === 'sample')) || process.env.EDITOR_STEPS === 'all';
-const withEditorWork = EDITOR_WORK ? it : it.skip;
 
 /** The icon files a node names (`file:x.svg`, light and dark). */
 function iconFiles(node: INodeType): string[] {
@@ -295,7 +287,7 @@ describe('the editor in a real browser', () => {
 			await shot(`${id}-03-credential`);
 		});
 
-		withEditorWork('shows the reason of a wrongly signed test request while it listens', async () => {
+		it('shows the reason of a wrongly signed test request while it listens', async () => {
 			await openWorkflow(t);
 			await openNode(t.nodeName);
 			await step(`${id}-04-listening`, () => listen());
@@ -315,7 +307,7 @@ describe('the editor in a real browser', () => {
 			expect(await ndv().innerText()).not.toContain(t.secret);
 		});
 
-		withEditorWork('gives the next node the fields of an event before any real event (the Test URL opened while it listens)', async () => {
+		it('gives the next node the fields of an event before any real event (the Test URL opened while it listens)', async () => {
 			await openWorkflow(t);
 			await openNode(t.nodeName);
 			await step(`${id}-06-sample`, () => listen());
@@ -340,7 +332,7 @@ describe('the editor in a real browser', () => {
 			await shot(`${id}-07-mapping`);
 		});
 
-		withEditorWork('marks an Unrecognized delivery in the executions list', async () => {
+		it('marks an Unrecognized delivery in the executions list', async () => {
 			const before = await harness!.executions(t.workflowId, { includeData: false });
 			const res = await post(`webhook/${t.webhookId}/webhook`, t.signed(JSON.stringify(t.unrecognized)));
 			expect(res.status).toBe(200);
