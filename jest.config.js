@@ -1,4 +1,4 @@
-/** Two suites: `unit` (fast, in process) and `e2e` (drives a real n8n, see test/e2e). */
+/** `unit` (fast, in process), `e2e` (drives a real n8n, see test/e2e), then the stages of scripts/test.mjs in order: `compat`. */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }];
 
 module.exports = {
@@ -15,6 +15,13 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+		},
+		{
+			// the e2e essentials on every locked n8n version, one at a time (npm run test:compat)
+			displayName: 'compat',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/e2e/compat/**/*.compat.test.ts'],
 		},
 	],
 };
