@@ -28,7 +28,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { knownVersions } from '../../../scripts/n8n/versions';
+import { compareVersions, knownVersions } from '../../../scripts/n8n/versions';
 import { executionsOf, expectNoNewExecutions, n8n, send, setHarness, waitForExecutions } from '../context';
 import type { PreparedRequest } from '../../../packages/cli/src/send';
 import { N8nHarness, log, uniqueTag } from '../harness';
@@ -118,8 +118,17 @@ function writeResults(): void {
 	const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
 	const table = lines.map((l) => l.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
 	process.stdout.write(`\ncompat: cases per n8n version (passed/planned)\n${table}\n\n`);
+	// a run of some versions (COMPAT_N8N_VERSIONS) keeps the last results of the others
+	let previous: Array<{ version: string }> = [];
+	try {
+		previous = (JSON.parse(fs.readFileSync(RESULTS_FILE, 'utf8')) as { versions: Array<{ version: string }> }).versions.filter((v) => !VERSIONS.includes(v.version));
+	} catch {
+		previous = [];
+	}
+	const at = new Date().toISOString();
+	const versions = [...previous, ...rows.map((r) => ({ ...r, at }))].sort((a, b) => compareVersions(a.version, b.version));
 	fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-	fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ at: new Date().toISOString(), groups: GROUPS, versions: rows }, null, 2)}\n`);
+	fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ at, groups: GROUPS, versions }, null, 2)}\n`);
 	log(`compat: results written to ${RESULTS_FILE}`);
 }
 
