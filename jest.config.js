@@ -1,4 +1,4 @@
-/** `unit` (fast, in process), `e2e` (drives a real n8n, see test/e2e), then the stages (scripts/test.mjs). */
+/** `unit` (fast, in process), `e2e` (drives a real n8n, see test/e2e), then the stages of scripts/test.mjs in order. */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }];
 
 module.exports = {
@@ -44,6 +44,13 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/queue/**/*.queue.test.ts'],
+		},
+		{
+			// the e2e essentials on every locked n8n version, one at a time (npm run test:compat)
+			displayName: 'compat',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/e2e/compat/**/*.compat.test.ts'],
 		},
 	],
 };

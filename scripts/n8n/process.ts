@@ -54,7 +54,7 @@ export interface N8nProcess {
 	userFolder: string;
 	exited: Promise<ExitInfo>;
 	readonly exitInfo: ExitInfo | undefined;
-	/** SIGTERM to the whole group, then SIGKILL after `graceMs` (default 20 s). */
+	/** SIGTERM to the whole group, then SIGKILL after `graceMs` (default 20 s; 0: SIGKILL at once). */
 	stop(options?: { graceMs?: number }): Promise<void>;
 	/** The end of n8n's log, for error messages. */
 	logTail(chars?: number): string;
@@ -160,7 +160,8 @@ export function startN8n(n8n: N8nInstall, options: StartOptions): N8nProcess {
 		stop({ graceMs = 20000 } = {}) {
 			if (stopping) return stopping;
 			stopping = (async () => {
-				if (!exitInfo) {
+				// graceMs 0: a hard kill (SIGKILL at once, nothing of n8n's shutdown runs)
+				if (!exitInfo && graceMs > 0) {
 					killGroup('SIGTERM');
 					if ((await raceTimeout(exited, graceMs)) === TIMEOUT) log(`n8n (pid ${pid}) did not stop in ${graceMs} ms: killing it`);
 				}

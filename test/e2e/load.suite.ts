@@ -26,6 +26,8 @@ const EVENTS = envNumber('E2E_LOAD_EVENTS', 1000);
 const RESTART_EVENTS = envNumber('E2E_LOAD_RESTART_EVENTS', 250);
 const CONCURRENCY = Math.max(1, envNumber('E2E_LOAD_CONCURRENCY', 20));
 const CONTROL_REQUESTS = envNumber('E2E_LOAD_CONTROL', 0);
+/** How long n8n gets to stop in the restart phase before SIGKILL (default 3000; 0: SIGKILL at once, a hard kill). */
+const RESTART_GRACE_MS = envNumber('E2E_LOAD_RESTART_GRACE_MS', 3000);
 const FIGURES_FILE = path.join(__dirname, '.work', 'load-figures.json');
 
 interface Attempt {
@@ -196,6 +198,8 @@ async function analyse(events: Tracked[], marks: Map<string, number>): Promise<A
 	return { executions, byStatus, unrecognized, duplicates, lost, unexpected, neverAnswered200, executedNeverAnswered200 };
 }
 
+const byKeyOf = (events: Tracked[]) => new Map(events.map((e) => [`${e.provider}|${e.expectedKey}`, e]));
+
 function histogram(events: Tracked[], round?: number): Record<string, number> {
 	const out: Record<string, number> = {};
 	for (const e of events) {
@@ -228,6 +232,8 @@ function record(name: string, figures: Record<string, unknown>): void {
 		fs.mkdirSync(path.dirname(FIGURES_FILE), { recursive: true });
 		fs.writeFileSync(FIGURES_FILE, JSON.stringify(allFigures, null, 2));
 		fs.writeFileSync(path.join(n8n().userFolder, 'load-figures.json'), JSON.stringify(allFigures, null, 2));
+		// one file per n8n version too (N8N_VERSION=… runs of this suite keep each other's figures)
+		fs.writeFileSync(FIGURES_FILE.replace(/\.json$/, `-${n8n().version}.json`), JSON.stringify(allFigures, null, 2));
 	} catch {
 		// figures are informative only
 	}
@@ -337,6 +343,7 @@ export function loadTests(): void {
 			const analysis = await analyse(events, marks);
 			const received = Object.fromEntries(receivedCounts(events));
 			record('steady', {
+				n8n: n8n().version,
 				events: EVENTS,
 				requests: order.length,
 				concurrency: CONCURRENCY,
@@ -375,9 +382,9 @@ export function loadTests(): void {
 			await sendRound(order, 1, phaseStart, (i) => {
 				if (i === restartAt) {
 					restartStartedMs = performance.now() - phaseStart;
-					// a hard stop: n8n gets 3 s, then SIGKILL, with requests and runs in flight
+					// a hard stop: n8n gets RESTART_GRACE_MS (3 s; 0: none), then SIGKILL, with requests and runs in flight
 					restart = n8n()
-						.restart(3000)
+						.restart(RESTART_GRACE_MS)
 						.then(
 							() => (restartDoneMs = performance.now() - phaseStart),
 							(error: Error) => ({ error }),
@@ -427,6 +434,10 @@ export function loadTests(): void {
 				unexpected: analysis.unexpected.length,
 				neverAnswered200: analysis.neverAnswered200,
 				requestsCutByTheStop: events.reduce((n, e) => n + e.attempts.filter((a) => a.status === 0 && a.error !== 'ECONNREFUSED').length, 0),
+				// what the sender cannot tell apart from a healthy run: told 200 in the first round, and run twice
+				answered200AndRunTwice: analysis.duplicates.filter((d) => (byKeyOf(events).get(d.key)?.attempts ?? []).some((a) => a.round === 1 && a.status === 200)).length,
+				n8n: n8n().version,
+				restartGraceMs: RESTART_GRACE_MS,
 			});
 			expect(restartDoneMs).toBeGreaterThan(0);
 			expect(analysis.neverAnswered200).toBe(0);

@@ -19,7 +19,7 @@ import type { HttpResponse, N8nHarness } from './harness';
 const NODE_TYPE = 'n8n-nodes-verified-webhooks.verifiedWebhookTrigger';
 const NODE_NAME = 'Verified Webhook Trigger';
 
-interface PresetTarget {
+export interface PresetTarget {
 	id: 'github' | 'standardWebhooks' | 'custom';
 	title: string;
 	workflowId: string;
@@ -107,7 +107,7 @@ interface Delivery {
 type Signing = { which?: 'current' | 'previous'; tamper?: PrepareOptions['tamper']; timestamp?: number; id?: string };
 
 /** A genuine delivery of `t`'s sender, and the event name and id the item must carry. */
-function delivery(t: PresetTarget, signing: Signing = {}): Delivery {
+export function delivery(t: PresetTarget, signing: Signing = {}): Delivery {
 	const url = `${n8n().url}/webhook/${webhookPath(t)}`;
 	const secret = signing.which === 'previous' ? t.previousSecret : t.secret;
 	if (t.id === 'github') {
@@ -137,7 +137,7 @@ function delivery(t: PresetTarget, signing: Signing = {}): Delivery {
 }
 
 /** Sends a delivery expected to start its workflow once, and checks the item. */
-async function expectOneExecution(t: PresetTarget, d: Delivery): Promise<void> {
+export async function expectOneExecution(t: PresetTarget, d: Delivery): Promise<void> {
 	const before = (await executionsOf(t.workflowId)).length;
 	const res = await send(d.request);
 	expect(res.status).toBe(200);
@@ -164,6 +164,38 @@ async function expectOneExecution(t: PresetTarget, d: Delivery): Promise<void> {
 	expect(JSON.stringify(item)).not.toContain(t.secret);
 }
 
+/** A delivery with its body or its signature changed: 401 `unauthorized` naming no secret, nothing started. */
+export async function expectTamperedRejected(t: PresetTarget, tamper: 'body' | 'signature'): Promise<void> {
+	const before = (await executionsOf(t.workflowId)).length;
+	const res = await send(delivery(t, { tamper }).request);
+	expect(res.status).toBe(401);
+	const answer = expectJsonBody(res);
+	expect(answer.error).toBe('unauthorized');
+	expect(JSON.stringify(answer)).not.toContain(t.secret);
+	await expectNoNewExecutions(t.workflowId, before);
+}
+
+/** A delivery runs once; the same request again (and a Standard Webhooks retry re-signed with the same webhook-id) is 200 `duplicate` and starts nothing. */
+export async function expectRedeliveryStartsNothing(t: PresetTarget): Promise<void> {
+	const first = delivery(t);
+	await expectOneExecution(t, first);
+	const count = (await executionsOf(t.workflowId)).length;
+	// byte for byte the same request
+	const again = await send(first.request);
+	expect(again.status).toBe(200);
+	expect(expectJsonBody(again)).toEqual({ status: 'duplicate' });
+	// a retry as the sender makes it, signed again: Standard Webhooks signs a new timestamp with
+	// the same webhook-id. (A GitHub or custom redelivery is the same request: covered above.)
+	if (t.id === 'standardWebhooks') {
+		const retry = delivery(t, { id: first.eventId, timestamp: Math.floor(Date.now() / 1000) + 1 });
+		expect(retry.request.headers).not.toEqual(first.request.headers);
+		const retried = await send(retry.request);
+		expect(retried.status).toBe(200);
+		expect(expectJsonBody(retried)).toEqual({ status: 'duplicate' });
+	}
+	await expectNoNewExecutions(t.workflowId, count);
+}
+
 export function presetTests(): void {
 	describe.each(PRESET_TARGETS.map((t) => [t.title, t] as const))('Verified Webhook Trigger (%s) in n8n', (_title, t) => {
 		it('turns a correctly signed request into exactly one execution with provider, event and eventId', async () => {
@@ -175,33 +207,11 @@ export function presetTests(): void {
 		});
 
 		it.each([['body'], ['signature']] as const)('answers 401 to a tampered %s and starts nothing', async (tamper) => {
-			const before = (await executionsOf(t.workflowId)).length;
-			const res = await send(delivery(t, { tamper }).request);
-			expect(res.status).toBe(401);
-			const answer = expectJsonBody(res);
-			expect(answer.error).toBe('unauthorized');
-			expect(JSON.stringify(answer)).not.toContain(t.secret);
-			await expectNoNewExecutions(t.workflowId, before);
+			await expectTamperedRejected(t, tamper);
 		});
 
 		it('answers a redelivery with the same delivery id 200 and starts nothing', async () => {
-			const first = delivery(t);
-			await expectOneExecution(t, first);
-			const count = (await executionsOf(t.workflowId)).length;
-			// byte for byte the same request
-			const again = await send(first.request);
-			expect(again.status).toBe(200);
-			expect(expectJsonBody(again)).toEqual({ status: 'duplicate' });
-			// a retry as the sender makes it, signed again: Standard Webhooks signs a new timestamp with
-			// the same webhook-id. (A GitHub or custom redelivery is the same request: covered above.)
-			if (t.id === 'standardWebhooks') {
-				const retry = delivery(t, { id: first.eventId, timestamp: Math.floor(Date.now() / 1000) + 1 });
-				expect(retry.request.headers).not.toEqual(first.request.headers);
-				const retried = await send(retry.request);
-				expect(retried.status).toBe(200);
-				expect(expectJsonBody(retried)).toEqual({ status: 'duplicate' });
-			}
-			await expectNoNewExecutions(t.workflowId, count);
+			await expectRedeliveryStartsNothing(t);
 		});
 
 		if (t.id !== 'standardWebhooks') {

@@ -8,7 +8,7 @@
  */
 import { prepareRequest, type Tamper } from '../../packages/cli/src/send';
 import { ISO_UTC, executionsOf as executionsOfId, expectJsonBody, expectNoNewExecutions, n8n, outputs, waitForExecutions, type SuiteSetup } from './context';
-import { FIXTURES, type ProviderFixture } from './fixtures';
+import { FIXTURES, type ProviderFixture, type SeedExample } from './fixtures';
 import { uniqueTag, type Execution, type HttpResponse, type N8nHarness, type WorkflowSpec } from './harness';
 
 export interface Target {
@@ -92,7 +92,7 @@ function sign(t: Target, raw: string, which: Which = 'current'): Record<string, 
 	return prepare(t, raw, which).headers;
 }
 
-async function deliver(t: Target, body: unknown, which: Which = 'current'): Promise<HttpResponse> {
+export async function deliver(t: Target, body: unknown, which: Which = 'current'): Promise<HttpResponse> {
 	const request = prepare(t, JSON.stringify(body), which);
 	return n8n().post(webhookPath(t), request.body, request.headers);
 }
@@ -117,6 +117,108 @@ export function providerSetup(): SuiteSetup {
 	};
 }
 
+/**
+ * The documented example delivered as the provider sends it: answered 200 (Chatzuri:
+ * `{"status":"accepted"}`), exactly one successful execution, whose one Event item is what the
+ * fixture says (provider, event, eventId, occurredAt, data; no raw body or headers).
+ */
+export async function expectExampleExecution(t: Target, example: SeedExample): Promise<void> {
+	const { fixture } = t;
+	const before = (await executionsOf(t)).length;
+	const res = await deliver(t, example.body);
+	expect(res.status).toBe(200);
+	if (fixture.provider === 'chatzuri') expect(res.body).toBe('{"status":"accepted"}');
+	const [latest] = await waitForExecutions(t.workflowId, before + 1);
+	expect(latest.status).toBe('success');
+	const [events, unrecognized = []] = outputs(latest, t.nodeName);
+	expect(unrecognized).toHaveLength(0);
+	expect(events).toHaveLength(1);
+	const item = events[0].json;
+	expect(item).toEqual(
+		expect.objectContaining({
+			provider: fixture.provider,
+			event: example.expect.event,
+			deliveryKey: expect.any(String),
+			data: expect.objectContaining(example.expect.data ?? {}),
+		}),
+	);
+	expect((item.deliveryKey as string).length).toBeGreaterThan(0);
+	expect(item.receivedAt).toMatch(ISO_UTC);
+	if (example.expect.eventId !== undefined) expect(item.eventId).toBe(example.expect.eventId);
+	else expect(item.eventId === null || typeof item.eventId === 'string').toBe(true);
+	if (example.expect.occurredAt !== undefined) expect(item.occurredAt).toBe(example.expect.occurredAt);
+	else expect(item.occurredAt === null || ISO_UTC.test(String(item.occurredAt))).toBe(true);
+	// No raw body or headers unless asked for.
+	expect(item).not.toHaveProperty('raw');
+	expect(item).not.toHaveProperty('headers');
+}
+
+export type Forge = (raw: string) => { body: string; headers: Record<string, string> };
+
+/** The forged requests a trigger must answer 401: a missing header, a wrong secret, and for HMAC a tampered body or signature. */
+export function rejectionsOf(t: Target): Array<[string, Forge]> {
+	const { fixture } = t;
+	const rejections: Array<[string, Forge]> = [
+		[
+			'a missing authentication header',
+			(raw) => {
+				const signed = sign(t, raw);
+				const authHeader = Object.keys(signed).find((h) => !['user-agent', 'content-type'].includes(h.toLowerCase()))!;
+				const headers = { ...signed };
+				delete headers[authHeader];
+				return { body: raw, headers };
+			},
+		],
+		['a wrong secret', (raw) => ({ body: raw, headers: sign(t, raw, 'wrong') })],
+	];
+	if (fixture.signsBody) {
+		rejections.push(['a tampered body', (raw) => prepare(t, raw, 'current', 'body')]);
+		rejections.push(['a tampered signature', (raw) => prepare(t, raw, 'current', 'signature')]);
+	}
+	return rejections;
+}
+
+/** A fresh delivery forged by `forge`: answered 401 with a reason that names no secret, and nothing started. */
+export async function expectRejected(t: Target, forge: Forge): Promise<void> {
+	const { fixture } = t;
+	const before = (await executionsOf(t)).length;
+	const { body, headers } = forge(JSON.stringify(fixture.uniqueDelivery(uniqueTag())));
+	const res = await n8n().post(webhookPath(t), body, headers);
+	expect(res.status).toBe(401);
+	const answer = expectJsonBody(res);
+	expect(JSON.stringify(answer)).not.toContain(fixture.secret.secret);
+	expect(JSON.stringify(answer)).not.toContain(fixture.previousSecret.secret);
+	await expectNoNewExecutions(t.workflowId, before);
+}
+
+/** A fresh delivery runs once; the same delivery again is answered 200 (Chatzuri: its answer) and starts nothing. */
+export async function expectDuplicateStartsNothing(t: Target): Promise<void> {
+	const { fixture } = t;
+	const body = fixture.uniqueDelivery(uniqueTag());
+	const before = (await executionsOf(t)).length;
+	expect((await deliver(t, body)).status).toBe(200);
+	await waitForExecutions(t.workflowId, before + 1);
+	const again = await deliver(t, body);
+	expect(again.status).toBe(200);
+	if (fixture.provider === 'chatzuri') expect(again.body).toBe('{"status":"accepted"}');
+	await expectNoNewExecutions(t.workflowId, before + 1);
+}
+
+/** A body the provider would authenticate but that is no event of it: 200, one execution, on the Unrecognized output with the body as received. */
+export async function expectUnrecognized(t: Target): Promise<void> {
+	const { fixture } = t;
+	const before = (await executionsOf(t)).length;
+	const res = await deliver(t, fixture.unrecognized);
+	expect(res.status).toBe(200);
+	if (fixture.provider === 'chatzuri') expect(res.body).toBe('{"status":"accepted"}');
+	const [latest] = await waitForExecutions(t.workflowId, before + 1);
+	const [events = [], unrecognized = []] = outputs(latest, t.nodeName);
+	expect(events).toHaveLength(0);
+	expect(unrecognized).toHaveLength(1);
+	// the body as received is kept, so nothing is lost
+	expect(unrecognized[0].json.raw).toBe(JSON.stringify(fixture.unrecognized));
+}
+
 export function providerTests(): void {
 	describe('the harness itself (n8n Webhook node, no package code)', () => {
 		it('runs a published workflow from a webhook and reads the execution back', async () => {
@@ -133,62 +235,13 @@ export function providerTests(): void {
 		const { fixture } = t;
 
 		it.each(fixture.examples.map((e) => [e.title, e] as const))('turns the documented example "%s" into exactly one execution', async (_title, example) => {
-			const before = (await executionsOf(t)).length;
-			const res = await deliver(t, example.body);
-			expect(res.status).toBe(200);
-			if (fixture.provider === 'chatzuri') expect(res.body).toBe('{"status":"accepted"}');
-			const [latest] = await waitForExecutions(t.workflowId, before + 1);
-			expect(latest.status).toBe('success');
-			const [events, unrecognized = []] = outputs(latest, t.nodeName);
-			expect(unrecognized).toHaveLength(0);
-			expect(events).toHaveLength(1);
-			const item = events[0].json;
-			expect(item).toEqual(
-				expect.objectContaining({
-					provider: fixture.provider,
-					event: example.expect.event,
-					deliveryKey: expect.any(String),
-					data: expect.objectContaining(example.expect.data ?? {}),
-				}),
-			);
-			expect((item.deliveryKey as string).length).toBeGreaterThan(0);
-			expect(item.receivedAt).toMatch(ISO_UTC);
-			if (example.expect.eventId !== undefined) expect(item.eventId).toBe(example.expect.eventId);
-			else expect(item.eventId === null || typeof item.eventId === 'string').toBe(true);
-			if (example.expect.occurredAt !== undefined) expect(item.occurredAt).toBe(example.expect.occurredAt);
-			else expect(item.occurredAt === null || ISO_UTC.test(String(item.occurredAt))).toBe(true);
-			// No raw body or headers unless asked for.
-			expect(item).not.toHaveProperty('raw');
-			expect(item).not.toHaveProperty('headers');
+			await expectExampleExecution(t, example);
 		});
 
-		const rejections: Array<[string, (raw: string) => { body: string; headers: Record<string, string> }]> = [
-			[
-				'a missing authentication header',
-				(raw) => {
-					const signed = sign(t, raw);
-					const authHeader = Object.keys(signed).find((h) => !['user-agent', 'content-type'].includes(h.toLowerCase()))!;
-					const headers = { ...signed };
-					delete headers[authHeader];
-					return { body: raw, headers };
-				},
-			],
-			['a wrong secret', (raw) => ({ body: raw, headers: sign(t, raw, 'wrong') })],
-		];
-		if (fixture.signsBody) {
-			rejections.push(['a tampered body', (raw) => prepare(t, raw, 'current', 'body')]);
-			rejections.push(['a tampered signature', (raw) => prepare(t, raw, 'current', 'signature')]);
-		}
+		const rejections = rejectionsOf(t);
 
 		it.each(rejections)('answers 401 to %s and starts nothing', async (_kind, forge) => {
-			const before = (await executionsOf(t)).length;
-			const { body, headers } = forge(JSON.stringify(fixture.uniqueDelivery(uniqueTag())));
-			const res = await n8n().post(webhookPath(t), body, headers);
-			expect(res.status).toBe(401);
-			const answer = expectJsonBody(res);
-			expect(JSON.stringify(answer)).not.toContain(fixture.secret.secret);
-			expect(JSON.stringify(answer)).not.toContain(fixture.previousSecret.secret);
-			await expectNoNewExecutions(t.workflowId, before);
+			await expectRejected(t, forge);
 		});
 
 		// n8n reads a multipart body itself, before the node: the node cannot read its bytes
@@ -235,27 +288,11 @@ export function providerTests(): void {
 		});
 
 		it('answers a duplicate delivery 200 and starts nothing the second time', async () => {
-			const body = fixture.uniqueDelivery(uniqueTag());
-			const before = (await executionsOf(t)).length;
-			expect((await deliver(t, body)).status).toBe(200);
-			await waitForExecutions(t.workflowId, before + 1);
-			const again = await deliver(t, body);
-			expect(again.status).toBe(200);
-			if (fixture.provider === 'chatzuri') expect(again.body).toBe('{"status":"accepted"}');
-			await expectNoNewExecutions(t.workflowId, before + 1);
+			await expectDuplicateStartsNothing(t);
 		});
 
 		it('sends an unrecognized body to the "Unrecognized" output with 200', async () => {
-			const before = (await executionsOf(t)).length;
-			const res = await deliver(t, fixture.unrecognized);
-			expect(res.status).toBe(200);
-			if (fixture.provider === 'chatzuri') expect(res.body).toBe('{"status":"accepted"}');
-			const [latest] = await waitForExecutions(t.workflowId, before + 1);
-			const [events = [], unrecognized = []] = outputs(latest, t.nodeName);
-			expect(events).toHaveLength(0);
-			expect(unrecognized).toHaveLength(1);
-			// the body as received is kept, so nothing is lost
-			expect(unrecognized[0].json.raw).toBe(JSON.stringify(fixture.unrecognized));
+			await expectUnrecognized(t);
 		});
 	});
 
