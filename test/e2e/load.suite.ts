@@ -436,6 +436,8 @@ export function loadTests(): void {
 				requestsCutByTheStop: events.reduce((n, e) => n + e.attempts.filter((a) => a.status === 0 && a.error !== 'ECONNREFUSED').length, 0),
 				// what the sender cannot tell apart from a healthy run: told 200 in the first round, and run twice
 				answered200AndRunTwice: analysis.duplicates.filter((d) => (byKeyOf(events).get(d.key)?.attempts ?? []).some((a) => a.round === 1 && a.status === 200)).length,
+				// what each run-twice event's executions were ("<id> <status> <started>..<stopped>") and what its copies got
+				runTwice: analysis.duplicates.map((d) => ({ key: d.key, executions: d.executions, attempts: d.attempts })),
 				n8n: n8n().version,
 				restartGraceMs: RESTART_GRACE_MS,
 			});
