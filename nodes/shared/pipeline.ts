@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IWebhookFunctions, type IWeb
 
 import { credentialSecrets, eventItemOf, processDelivery, selectedEvents, type DeliveryHost, type Outcome } from './core/deliver';
 import type { HeaderBag } from './core/headers';
-import type { Recorded } from './core/record';
+import { settleOnAnswer, type Recorded } from './core/record';
 import { RejectionLog } from './core/rejectionLog';
 import type { EventFilter, ProviderDefinition } from './definition';
 import { recordDelivery } from './n8nDedupe';
@@ -37,12 +37,14 @@ function startExecution(
 	recorded?: Recorded,
 ): IWebhookResponseData {
 	if (!recorded) return { workflowData, webhookResponse: acknowledgement };
-	res.once('finish', () => recorded.settle(res.statusCode));
+	settleOnAnswer(res, recorded);
 	// n8n reads the answer right after it has stored the execution, then saves the workflow's
 	// static data and only then answers. Writing the dedupe record at that moment (a change made
 	// earlier is reset when the run is set up) makes it durable before the provider has its 200,
 	// so a restart while the run is under way cannot let the retry start it again
-	// (test/e2e/STATIC-DATA-FINDINGS.md).
+	// (test/e2e/STATIC-DATA-FINDINGS.md). Copies that wait for this delivery are answered
+	// "duplicate" only once this answer is out, so after that save: a copy's 200 never goes out for
+	// an event whose record a crash could still lose.
 	return new DeferredAnswer(workflowData, acknowledgement, recorded) as IWebhookResponseData;
 }
 

@@ -42,7 +42,7 @@ export interface WebhookCall {
 	/** Items on the second (Unrecognized) output. */
 	unrecognized: IDataObject[];
 	logs: string[];
-	/** Fires the response's 'finish' event, as express does once the answer is out. */
+	/** Fires the response's 'finish' event, as express does once the answer is out (once; without `storeLater` it fires by itself right after the call). */
 	finish(): void;
 	/** n8n could not store the execution: it answers this status instead (500), then 'finish'. */
 	failExecution(status?: number): void;
@@ -197,6 +197,9 @@ export async function callWebhook(node: INodeType, request: FakeRequestInit, ini
 	if (!init.storeLater) store();
 	const call = callOf(result, response, responseHeaders, logs, store, () => text);
 	if (thrown) call.error = thrown;
+	// and the answer goes out ('finish') right after, as express sends it, unless the test says
+	// first how it ends (finish, failExecution) or stores it itself later (storeLater)
+	if (!init.storeLater) setImmediate(() => call.finish());
 	return call;
 }
 
@@ -210,6 +213,13 @@ function callOf(
 	refusedByN8n = false,
 ): WebhookCall {
 	const data = (result.workflowData ?? []) as Array<Array<{ json: IDataObject }>>;
+	let finished = false;
+	const finish = (status?: number) => {
+		if (finished) return;
+		finished = true;
+		if (status !== undefined) response.statusCode = status;
+		withLog(logs, () => response.emit('finish'));
+	};
 	return {
 		result,
 		get status() {
@@ -221,11 +231,8 @@ function callOf(
 		events: (data[0] ?? []).map((item) => item.json),
 		unrecognized: (data[1] ?? []).map((item) => item.json),
 		logs,
-		finish: () => withLog(logs, () => response.emit('finish')),
-		failExecution: (status = 500) => {
-			response.statusCode = status;
-			withLog(logs, () => response.emit('finish'));
-		},
+		finish: () => finish(),
+		failExecution: (status = 500) => finish(status),
 		store,
 		responseHeaders,
 		get text() {

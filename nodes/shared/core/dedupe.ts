@@ -124,6 +124,28 @@ export class DeliveryTicket {
 	}
 
 	/**
+	 * Set by `markStored`: the host has stored the delivery's run, so the key is part of the
+	 * persisted form, while the delivery is still in flight until its answer is out.
+	 */
+	private storedFlag = false;
+
+	/** Whether the key belongs in the persisted form while the delivery is in flight. */
+	get persistable(): boolean {
+		return this.storedFlag || this.heldElsewhere;
+	}
+
+	/**
+	 * The host has stored the delivery's run and is about to save the persisted form and answer:
+	 * the key is part of the persisted form from now on, but copies of it still wait, until the
+	 * answer is out (`commit`) and so the form saved. A copy answered "duplicate" before the record
+	 * is durable could be the only answer the provider gets if the process dies before the save:
+	 * its retry would then run the event again though a 200 was sent for it.
+	 */
+	markStored(): void {
+		if (this.outcomeOf === undefined) this.storedFlag = true;
+	}
+
+	/**
 	 * n8n has stored the delivery's execution: the key is a duplicate for every later copy and is
 	 * part of the persisted form from now on. Copies waiting for this delivery are duplicates.
 	 */
@@ -190,6 +212,13 @@ export interface DecideOptions {
 	/** The persisted form the host loaded for this request, read when the store needs it (see `claim`). */
 	load?: () => unknown;
 }
+
+/**
+ * How long a delivery may stay in flight (claimed, its answer not out) before a copy takes it
+ * for abandoned: n8n stores an execution in milliseconds, and a provider's own timeout is far
+ * shorter (BuzzBip 10 s).
+ */
+export const IN_FLIGHT_MAX_MS = 60_000;
 
 /** How many journals the store remembers having merged or written, to skip merging them again. */
 const KNOWN_JOURNALS = 4;
@@ -316,7 +345,16 @@ export class DedupeStore {
 		let previous = this.seenAt.get(stored);
 		if (previous !== undefined && previous > nowMs - windowMs) {
 			const first = this.inFlight.size === 0 ? undefined : this.inFlight.get(stored);
-			return first === undefined ? DUPLICATE : { status: 'pending', first };
+			if (first === undefined) return DUPLICATE;
+			if (nowMs - first.at <= IN_FLIGHT_MAX_MS) return { status: 'pending', first };
+			// in flight for too long: its answer and its connection's end were missed; a stored
+			// delivery ran (a duplicate), one never stored is given up (this copy runs)
+			if (first.persistable) {
+				first.commit();
+				return DUPLICATE;
+			}
+			first.cancel();
+			previous = this.seenAt.get(stored);
 		}
 		if (load !== undefined) {
 			// not known here: what the host loaded may know it (another process stored it)
@@ -344,8 +382,8 @@ export class DedupeStore {
 		// a key another process stored stays: its event did run
 		if (!forget || ticket.heldElsewhere || !(owner === ticket || owner === undefined) || this.seenAt.get(ticket.stored) !== ticket.at) return;
 		this.removeFromMiddle(ticket.stored);
-		if (ticket.settled === 'committed') {
-			// committed, so maybe written already: a form loaded later must not bring it back
+		if (ticket.settled === 'committed' || ticket.persistable) {
+			// committed or stored, so maybe written already: a form loaded later must not bring it back
 			if (this.tombstones.size >= TOMBSTONES_BOUND) this.tombstones.delete(this.tombstones.keys().next().value as string);
 			this.tombstones.set(ticket.stored, Math.floor(ticket.at / 1000) * 1000);
 		}
@@ -471,12 +509,12 @@ export class DedupeStore {
 		return { v: 2, journal };
 	}
 
-	/** The in-flight keys a save leaves out: all but those another process has stored. */
+	/** The in-flight keys a save leaves out: all but those stored (`markStored`) or another process has stored. */
 	private uncommitted(): ReadonlyMap<string, DeliveryTicket> {
-		let elsewhere = false;
-		for (const ticket of this.inFlight.values()) if (ticket.heldElsewhere) elsewhere = true;
-		if (!elsewhere) return this.inFlight;
-		return new Map([...this.inFlight].filter(([, ticket]) => !ticket.heldElsewhere));
+		let persistable = false;
+		for (const ticket of this.inFlight.values()) if (ticket.persistable) persistable = true;
+		if (!persistable) return this.inFlight;
+		return new Map([...this.inFlight].filter(([, ticket]) => !ticket.persistable));
 	}
 
 	private removeOldest(key: string, at: number): void {

@@ -27,13 +27,44 @@ const now = () => Date.now();
 /** A recorded delivery, as the pipeline hands it on to the host. */
 export interface Recorded {
 	/**
-	 * Called once the host has safely started the run, before it answers: commits the delivery
-	 * and writes the store's persisted form (with this key, without the keys of deliveries not
-	 * stored yet) where the host keeps it.
+	 * Called once the host has safely started the run, before it saves and answers: marks the
+	 * delivery stored and writes the store's persisted form (with this key, without the keys of
+	 * deliveries not stored yet) where the host keeps it. Copies of it still wait (see `settle`).
 	 */
 	persist(): void;
-	/** Called once the answer is out, with its status: anything but 2xx forgets the delivery. */
+	/**
+	 * Called once the answer is out, with its status (so once the host has saved the persisted
+	 * form): 2xx commits the delivery, and copies waiting for it are duplicates; anything else
+	 * forgets it, and a waiting copy runs.
+	 */
 	settle(status: number): void;
+	/**
+	 * The connection closed before the answer was out: the provider retries. A delivery already
+	 * stored is committed (its run exists: the retry is a duplicate); one not stored yet is
+	 * committed as soon as it is (`persist`).
+	 */
+	cut(): void;
+}
+
+/** What `settleOnAnswer` needs of a response: Node's http.ServerResponse (n8n's and Node-RED's Express responses). */
+export interface AnsweredResponse {
+	once(event: 'finish' | 'close', listener: () => void): unknown;
+	readonly statusCode: number;
+}
+
+/**
+ * Settles the record when the host's answer is out ('finish'), or marks it cut when the connection
+ * closes first ('close' without 'finish'), so that a delivery never stays in flight for good.
+ */
+export function settleOnAnswer(res: AnsweredResponse, recorded: Recorded): void {
+	let finished = false;
+	res.once('finish', () => {
+		finished = true;
+		recorded.settle(res.statusCode);
+	});
+	res.once('close', () => {
+		if (!finished) recorded.cut();
+	});
 }
 
 export type DeliveryCheck =
@@ -112,18 +143,33 @@ function answer(outcome: Delivery | 'duplicate' | 'busy'): DeliveryCheck {
 	return { duplicate: false, recorded: outcome };
 }
 
+/** A ticket of the store in memory (DeliveryTicket) or of a shared store (only commit and cancel). */
+type Ticket = Pick<DeliveryTicket, 'commit' | 'cancel'> & { markStored?(): void };
+
 /** One recorded delivery (a class rather than closures: one object per request). */
 class Delivery implements Recorded {
+	private stored = false;
+	private wasCut = false;
+
 	constructor(
-		private readonly ticket: Pick<DeliveryTicket, 'commit' | 'cancel'>,
+		private readonly ticket: Ticket,
 		private readonly store: DedupeStore | undefined,
 		private readonly persistence: Persistence | undefined,
 	) {}
 
 	persist(): void {
-		// the host has stored the run: this key may be saved now, and is, by this save
-		this.ticket.commit();
+		this.stored = true;
+		// the host has stored the run: this key may be saved now, and is, by this save; copies
+		// still wait for the answer (the save is durable then). A shared store's ticket commits
+		// now: its commit is the durable write.
+		if (this.ticket.markStored && !this.wasCut) this.ticket.markStored();
+		else this.ticket.commit();
 		if (this.store && this.persistence) this.persistence.save(this.store.toPersisted());
+	}
+
+	cut(): void {
+		this.wasCut = true;
+		if (this.stored) this.ticket.commit();
 	}
 
 	settle(status: number): void {

@@ -18,7 +18,7 @@
 import { credentialSecrets, processDelivery, type DeliveryHost, type Outcome } from '../../../nodes/shared/core/deliver';
 import { dedupeStoreFor } from '../../../nodes/shared/core/dedupe';
 import type { HeaderBag } from '../../../nodes/shared/core/headers';
-import { recordIn, type DeliveryCheck, type Persistence } from '../../../nodes/shared/core/record';
+import { recordIn, settleOnAnswer, type DeliveryCheck, type Persistence } from '../../../nodes/shared/core/record';
 import { RejectionLog } from '../../../nodes/shared/core/rejectionLog';
 import type { EventFilter, ProviderDefinition } from '../../../nodes/shared/definition';
 import type { TriggerOptions } from '../../../nodes/shared/options';
@@ -397,7 +397,7 @@ export function register(RED: NodeRedApi, id: string): void {
 				topic: outcome.output === 0 ? (item.event as string) : 'unrecognized',
 			};
 			const recorded = outcome.recorded;
-			if (recorded) res.once('finish', () => recorded.settle(res.statusCode));
+			if (recorded) settleOnAnswer(res, recorded);
 			node.send(outcome.output === 0 ? [msg, null] : [null, msg]);
 			if (recorded) {
 				// the message is handed on: the record is written, and the provider answered once it is
