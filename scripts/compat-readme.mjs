@@ -53,8 +53,8 @@ const ok = (c) => c.planned > 0 && c.passed === c.planned;
 
 /** The last load-and-SIGKILL runs measured (scripts/n8n/README.md), for a checkout without their .work files. */
 const MEASURED_LOAD = {
-	'1.100.1': { restart: { events: 1000, restartGraceMs: 0, lost: 1, answered200AndRunTwice: 0 } },
-	'2.41.1': { restart: { events: 1000, restartGraceMs: 0, lost: 0, answered200AndRunTwice: 2 } },
+	'1.100.1': { restart: { events: 1000, restartGraceMs: 0, lost: 1, answered200AndRunTwice: 0, duplicates: 0 } },
+	'2.41.1': { restart: { events: 1000, restartGraceMs: 0, lost: 0, answered200AndRunTwice: 0, duplicates: 8 } },
 };
 
 function loadCell(version) {
@@ -62,7 +62,9 @@ function loadCell(version) {
 	const restart = figures?.restart ?? MEASURED_LOAD[version]?.restart;
 	if (!restart) return undefined;
 	const kill = restart.restartGraceMs === 0 ? 'SIGKILL' : `stop with ${restart.restartGraceMs} ms grace, then SIGKILL`;
-	return { lost: restart.lost, twice: restart.answered200AndRunTwice, text: `${restart.events} events ×2, ${kill} mid-delivery: lost ${restart.lost}, answered 200 and run twice ${restart.answered200AndRunTwice ?? '?'}` };
+	const cutRerun = (restart.duplicates ?? 0) - (restart.answered200AndRunTwice ?? 0);
+	const rerun = cutRerun > 0 ? `; ${cutRerun} never answered (every copy cut by the kill) ran again on the retry, their first run left \`crashed\`` : '';
+	return { lost: restart.lost, twice: restart.answered200AndRunTwice, text: `${restart.events} events ×2, ${kill} mid-delivery: lost ${restart.lost}, answered 200 and run twice ${restart.answered200AndRunTwice ?? '?'}${rerun}` };
 }
 
 const rows = RANGES.map((range) => {

@@ -201,6 +201,12 @@ const UNSIGNED_TIMESTAMP =
 const UNSIGNED_EVENT_ID =
 	'A header is signed only when the template signs it (the ID Header, as the ID placeholder): for any other header, retries are recognised by the hash of the body, so that a replay with a new ID is still a duplicate. The header still fills the item\'s eventId.';
 
+/** Version 3's notices, shown whenever the custom scheme is an HMAC (see there why not on the fields they are about). */
+const UNSIGNED_TIMESTAMP_GROUPED =
+	'A Timestamp Header (under Signature) with a tolerance must be signed: set What Is Signed to a template with {timestamp}, or every request is refused. With the raw body signed, set the tolerance to 0.';
+const UNSIGNED_EVENT_ID_GROUPED =
+	'An Event ID Header (under Event Fields) is not signed unless the template signs it as the ID Header: for any other header, retries are recognised by the hash of the body, so that a replay with a new ID is still a duplicate. The header still fills the item\'s eventId.';
+
 /** Versions 1 and 2: every custom field stands alone (as these versions always had them). */
 function legacySchemeProperties(): INodeProperties[] {
 	const hmac = { ...legacy, ...customHmac };
@@ -307,15 +313,15 @@ function currentSchemeProperties(): INodeProperties[] {
 				SIGNED_PAYLOAD,
 			],
 		},
+		// shown with the scheme, not on the collection's fields: a condition on a field inside a
+		// collection (`signature.timestampHeader`) stops n8n before 2.41 from activating the
+		// workflow ("Could not resolve parameter dependencies"), for every version of the node
 		{
-			displayName: UNSIGNED_TIMESTAMP,
+			displayName: UNSIGNED_TIMESTAMP_GROUPED,
 			name: 'unsignedTimestampNotice',
 			type: 'notice',
 			default: '',
-			displayOptions: {
-				show: { ...hmac, 'signature.timestampHeader': [{ _cnd: { exists: true } }] },
-				hide: { 'signature.signedPayload': ['template'], 'signature.toleranceSeconds': [0] },
-			},
+			displayOptions: { show: { ...hmac } },
 		},
 		{
 			displayName: 'Event Fields',
@@ -361,11 +367,11 @@ function currentSchemeProperties(): INodeProperties[] {
 			],
 		},
 		{
-			displayName: UNSIGNED_EVENT_ID,
+			displayName: UNSIGNED_EVENT_ID_GROUPED,
 			name: 'unsignedEventIdNotice',
 			type: 'notice',
 			default: '',
-			displayOptions: { show: { ...hmac, 'eventFields.eventIdHeader': [{ _cnd: { exists: true } }] } },
+			displayOptions: { show: { ...hmac } },
 		},
 	];
 }

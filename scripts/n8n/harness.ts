@@ -175,7 +175,9 @@ export class N8nHarness {
 		);
 		await this.cli(['import:credentials', `--input=${credentialsFile}`]);
 		await this.cli(['import:workflow', `--input=${workflowsFile}`]);
-		for (const workflow of this.options.workflows) await this.publish(workflow.id);
+		// every workflow is made live: on 1.x one CLI call for all of them (each call starts n8n's CLI, seconds apiece)
+		if (major(this.version) < 2 && this.options.workflows.length > 0) await this.cli(['update:workflow', '--all', '--active=true']);
+		else for (const workflow of this.options.workflows) await this.publish(workflow.id);
 		// as `npm start` does: listed in Settings → Community nodes like an install from that page
 		this.registered = await registerCommunityPackage(this.n8n, this.startOptions);
 		log(`n8n ${this.version}: ${this.options.credentials.length} credentials, ${this.options.workflows.length} workflows imported and published (${Date.now() - started} ms)`);
