@@ -201,11 +201,17 @@ const UNSIGNED_TIMESTAMP =
 const UNSIGNED_EVENT_ID =
 	'A header is signed only when the template signs it (the ID Header, as the ID placeholder): for any other header, retries are recognised by the hash of the body, so that a replay with a new ID is still a duplicate. The header still fills the item\'s eventId.';
 
-/** Version 3's notices, shown whenever the custom scheme is an HMAC (see there why not on the fields they are about). */
-const UNSIGNED_TIMESTAMP_GROUPED =
-	'A Timestamp Header (under Signature) with a tolerance must be signed: set What Is Signed to a template with {timestamp}, or every request is refused. With the raw body signed, set the tolerance to 0.';
-const UNSIGNED_EVENT_ID_GROUPED =
-	'An Event ID Header (under Event Fields) is not signed unless the template signs it as the ID Header: for any other header, retries are recognised by the hash of the body, so that a replay with a new ID is still a duplicate. The header still fills the item\'s eventId.';
+/**
+ * Version 3 says what versions 1 and 2 show as notices in its collections' descriptions: a
+ * notice shown on a field inside a collection (`signature.timestampHeader`) keeps n8n before
+ * 2.41 from activating any workflow with the node ("Could not resolve parameter dependencies",
+ * for every version of the node: test/repo/parameterDependencies.test.ts). The trigger's 401
+ * names the problem all the same.
+ */
+const SIGNATURE_DESCRIPTION =
+	'How the signature is made, when it is not an SHA-256 hex HMAC of the raw body. A Timestamp Header with a tolerance must be signed (What Is Signed: a template with {timestamp}), or every request is refused.';
+const EVENT_FIELDS_DESCRIPTION =
+	'Where the event\'s name (for the Events filter) and its unique ID (to ignore retries) are; none: the name is "webhook" and retries are recognised by a hash of the body. An Event ID Header is signed only as the template\'s ID Header: from any other header, retries are recognised by the hash of the body.';
 
 /** Versions 1 and 2: every custom field stands alone (as these versions always had them). */
 function legacySchemeProperties(): INodeProperties[] {
@@ -300,7 +306,7 @@ function currentSchemeProperties(): INodeProperties[] {
 			type: 'collection',
 			placeholder: 'Add signature setting',
 			default: {},
-			description: 'How the signature is made, when it is not an SHA-256 hex HMAC of the raw body',
+			description: SIGNATURE_DESCRIPTION,
 			displayOptions: { show: hmac },
 			options: [
 				ALGORITHM,
@@ -313,23 +319,14 @@ function currentSchemeProperties(): INodeProperties[] {
 				SIGNED_PAYLOAD,
 			],
 		},
-		// shown with the scheme, not on the collection's fields: a condition on a field inside a
-		// collection (`signature.timestampHeader`) stops n8n before 2.41 from activating the
-		// workflow ("Could not resolve parameter dependencies"), for every version of the node
-		{
-			displayName: UNSIGNED_TIMESTAMP_GROUPED,
-			name: 'unsignedTimestampNotice',
-			type: 'notice',
-			default: '',
-			displayOptions: { show: { ...hmac } },
-		},
+
 		{
 			displayName: 'Event Fields',
 			name: 'eventFields',
 			type: 'collection',
 			placeholder: 'Add event field',
 			default: {},
-			description: 'Where the event\'s name (for the Events filter) and its unique ID (to ignore retries) are; none: the name is "webhook" and retries are recognised by a hash of the body',
+			description: EVENT_FIELDS_DESCRIPTION,
 			displayOptions: { show: { ...current, ...custom } },
 			options: [
 				{
@@ -366,13 +363,7 @@ function currentSchemeProperties(): INodeProperties[] {
 				},
 			],
 		},
-		{
-			displayName: UNSIGNED_EVENT_ID_GROUPED,
-			name: 'unsignedEventIdNotice',
-			type: 'notice',
-			default: '',
-			displayOptions: { show: { ...hmac } },
-		},
+
 	];
 }
 
